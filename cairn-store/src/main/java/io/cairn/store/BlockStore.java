@@ -1,0 +1,83 @@
+package io.cairn.store;
+
+import io.cairn.core.Address;
+import io.cairn.core.Lease;
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One node's blocks on its own disk (SPEC §2, §5). The node's HTTP layer and the repair machinery
+ * call it; it never talks to the network.
+ *
+ * <p>Promises:
+ * <ul>
+ *   <li>{@link #put} returns only after the block is durable (fsync'd); a crash at any moment
+ *       never makes a half-written block visible, and a restart serves every acknowledged one.</li>
+ *   <li>{@link #put} hashes the content and refuses a mismatch (HASH_MISMATCH) storing nothing;
+ *       it refuses with INSUFFICIENT_STORAGE when capacity or the disk is full, breaking nothing.</li>
+ *   <li>{@link #read} checks every block against its stored checksum; a corrupt copy is
+ *       quarantined (never served, never overwritten in place) and reported as absent.</li>
+ *   <li>Leases only grow; expired blocks are reclaimed by {@link #expire}.</li>
+ * </ul>
+ * All methods are safe to call from many threads. Failures are {@link io.cairn.core.CairnException}s.
+ */
+public interface BlockStore extends Closeable {
+
+    enum PutOutcome { CREATED, EXISTED }
+
+    /** Stores the block durably with at least the given lease; re-putting merges the leases. */
+    PutOutcome put(Address address, ByteBuffer content, Lease lease);
+
+    /** The verified bytes of the block, or empty when absent, expired or found corrupt. */
+    Optional<ByteBuffer> read(Address address);
+
+    /** Whether the block is present (not expired); cheap, from the index. */
+    boolean contains(Address address);
+
+    /** The block's length, or -1 when absent. */
+    long sizeOf(Address address);
+
+    /** The block's lease, or empty when absent. */
+    Optional<Lease> lease(Address address);
+
+    /** Raises the block's lease to at least {@code lease}; false when the block is absent. */
+    boolean renew(Address address, Lease lease);
+
+    /** Removes the block; false when it was absent. */
+    boolean delete(Address address);
+
+    /** Reclaims every block whose lease expired at {@code now}; returns how many. */
+    int expire(Instant now);
+
+    /** Exact space accounting for {@code GET /space}. */
+    SpaceReport space();
+
+    /** How many blocks are stored. */
+    long blockCount();
+
+    /** Visits every stored address (a snapshot-consistent-enough inventory, for /has reports). */
+    void forEachAddress(Consumer<Address> visitor);
+
+    /** Re-hashes up to {@code maxBytes} of stored blocks from where the last call stopped. */
+    ScrubReport scrub(long maxBytes);
+
+    /** Told about every block added or removed (expired, deleted, quarantined). */
+    void addListener(BlockListener listener);
+
+    interface BlockListener {
+        void added(Address address);
+
+        void removed(Address address, RemovalReason reason);
+    }
+
+    enum RemovalReason { DELETED, EXPIRED, QUARANTINED }
+
+    /** SPEC §3.1 {@code {"capacityBytes","usedBytes","freeBytes","slots"}}; slots = free 64 KiB blocks. */
+    record SpaceReport(long capacityBytes, long usedBytes, long freeBytes, long slots) {}
+
+    /** What one scrub pass did. */
+    record ScrubReport(long blocksChecked, long bytesChecked, long corruptFound, boolean wrappedAround) {}
+}
