@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# GET of 64 KiB blocks from one warm cairn node vs nginx serving the same blocks as plain files,
+# same load generator (wrk, 64 connections), in one run. Loopback only. Prints both rates and the
+# ratio; the issue #2 bar is cairn >= 0.6x nginx.
+#
+# Usage: bench/get-vs-nginx.sh [BLOCKS=2000] [SECONDS=15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BLOCKS="${1:-2000}"
+SECONDS_EACH="${2:-15}"
+command -v nginx >/dev/null && command -v wrk >/dev/null || {
+  echo "installing nginx and wrk (Debian packages)..." >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null
+}
+./cairn --version >/dev/null   # builds the jar when needed
+JDK="$(dirname "$(dirname "$(readlink -f "$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)")")")"
+[ -f cairn-bench/target/cairn-benchmarks.jar ] || JAVA_HOME="$JDK" ./mvnw -q -B -DskipTests -pl cairn-bench -am package
+WORK="$(mktemp -d /tmp/cairn-bench.XXXXXX)"
+CAIRN_PORT=17170; NGINX_PORT=17180
+cleanup() {
+  [ -n "${NODE_PID:-}" ] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+./cairn node --port "$CAIRN_PORT" --data "$WORK/node" --open >"$WORK/node.log" 2>&1 &
+NODE_PID=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$CAIRN_PORT/health" >/dev/null && break; sleep 0.2; done
+"$JDK/bin/java" -cp cairn-bench/target/cairn-benchmarks.jar io.cairn.bench.http.PopulateBlocks \
+  "http://127.0.0.1:$CAIRN_PORT" "$BLOCKS" 65536 "$WORK/www/blocks" "$WORK/paths.txt"
+
+cat >"$WORK/nginx.conf" <<NGINX
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  default_type application/octet-stream;
+  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
+  uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
+}
+NGINX
+mkdir -p "$WORK/tmp"
+nginx -c "$WORK/nginx.conf"
+
+export PATHS_FILE="$WORK/paths.txt"
+run_wrk() { wrk -t1 -c64 -d"$1"s -s bench/paths.lua "$2" | awk '/Requests\/sec/ {print $2}'; }
+# Warm both (page cache, JIT), then measure each in turn.
+run_wrk 5 "http://127.0.0.1:$NGINX_PORT" >/dev/null
+run_wrk 5 "http://127.0.0.1:$CAIRN_PORT" >/dev/null
+NGINX_RPS="$(run_wrk "$SECONDS_EACH" "http://127.0.0.1:$NGINX_PORT")"
+CAIRN_RPS="$(run_wrk "$SECONDS_EACH" "http://127.0.0.1:$CAIRN_PORT")"
+RATIO="$(awk -v c="$CAIRN_RPS" -v n="$NGINX_RPS" 'BEGIN {printf "%.2f", c / n}')"
+echo "date: $(date -u +%F) machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB"
+echo "blocks: $BLOCKS x 64 KiB, wrk -t1 -c64 -d${SECONDS_EACH}s"
+echo "nginx GET/s: $NGINX_RPS"
+echo "cairn GET/s: $CAIRN_RPS"
+echo "ratio cairn/nginx: $RATIO (bar: >= 0.60)"

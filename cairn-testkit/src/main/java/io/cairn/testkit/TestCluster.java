@@ -1,0 +1,149 @@
+package io.cairn.testkit;
+
+import io.cairn.core.NodeId;
+import io.cairn.node.CairnNode;
+import io.cairn.node.NodeConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An in-process cluster on 127.0.0.1 for tests: n storage nodes in temp directories, each on an
+ * ephemeral port, all joined through node 0 and sharing one cluster key. Nodes can be stopped and
+ * started again with their data and port, so a restarted node keeps its ID and URL.
+ *
+ * <p>Always use it in try-with-resources: {@link #close()} stops every node still running.
+ */
+public final class TestCluster implements AutoCloseable {
+    public static final String KEY = "test-cluster-key-0123456789abcdef";
+    /** Fast gossip so that tests see membership changes within a second or two. */
+    public static final Duration GOSSIP_INTERVAL = Duration.ofMillis(100);
+
+    private final Path root;
+    private final String clusterKey;
+    private final List<Slot> slots = new ArrayList<>();
+
+    private static final class Slot {
+        final Path dataDir;
+        int port;
+        CairnNode node;
+
+        Slot(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+    }
+
+    private TestCluster(Path root, String clusterKey) {
+        this.root = root;
+        this.clusterKey = clusterKey;
+    }
+
+    /** Starts n nodes; node 0 first, the others joining it. */
+    public static TestCluster start(int n, Path root) {
+        TestCluster cluster = new TestCluster(root, KEY);
+        try {
+            for (int i = 0; i < n; i++) {
+                Slot slot = new Slot(Files.createDirectories(root.resolve("node-" + i)));
+                cluster.slots.add(slot);
+                cluster.startSlot(i);
+            }
+        } catch (IOException e) {
+            cluster.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    private void startSlot(int i) {
+        Slot slot = slots.get(i);
+        // Join through the first other running node, so a restarted node 0 finds the cluster too.
+        List<URI> join = slots.stream().filter(s -> s != slot && s.node != null)
+                .map(s -> s.node.url()).limit(1).toList();
+        NodeConfig config = new NodeConfig(NodeConfig.DEFAULT_HOST, slot.port, slot.dataDir, join, clusterKey,
+                0, Set.of("storage"), GOSSIP_INTERVAL);
+        slot.node = CairnNode.start(config);
+        slot.port = slot.node.port();
+    }
+
+    public int size() {
+        return slots.size();
+    }
+
+    public CairnNode node(int i) {
+        CairnNode node = slots.get(i).node;
+        if (node == null) {
+            throw new IllegalStateException("node " + i + " is stopped");
+        }
+        return node;
+    }
+
+    public URI url(int i) {
+        return URI.create("http://127.0.0.1:" + slots.get(i).port);
+    }
+
+    public NodeId id(int i) {
+        return node(i).id();
+    }
+
+    public Path dataDir(int i) {
+        return slots.get(i).dataDir;
+    }
+
+    public String clusterKey() {
+        return clusterKey;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public boolean running(int i) {
+        return slots.get(i).node != null;
+    }
+
+    /** Indexes of the running nodes. */
+    public List<Integer> runningNodes() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).node != null) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Stops node i (its data stays). */
+    public void stop(int i) {
+        Slot slot = slots.get(i);
+        if (slot.node != null) {
+            slot.node.close();
+            slot.node = null;
+        }
+    }
+
+    /** Starts node i again on its old port with its old data. */
+    public void restart(int i) {
+        stop(i);
+        startSlot(i);
+    }
+
+    @Override
+    public void close() {
+        for (int i = slots.size() - 1; i >= 0; i--) {
+            try {
+                stop(i);
+            } catch (RuntimeException e) {
+                System.err.println("stopping node " + i + ": " + e);
+            }
+        }
+    }
+}
