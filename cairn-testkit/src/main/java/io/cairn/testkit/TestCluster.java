@@ -32,6 +32,7 @@ public final class TestCluster implements AutoCloseable {
     private static final class Slot {
         final Path dataDir;
         int port;
+        NodeId id;
         CairnNode node;
 
         Slot(Path dataDir) {
@@ -72,6 +73,7 @@ public final class TestCluster implements AutoCloseable {
                 0, Set.of("storage"), GOSSIP_INTERVAL);
         slot.node = CairnNode.start(config);
         slot.port = slot.node.port();
+        slot.id = slot.node.id();
     }
 
     public int size() {
@@ -90,8 +92,9 @@ public final class TestCluster implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + slots.get(i).port);
     }
 
+    /** Node i's ID, also while it is stopped. */
     public NodeId id(int i) {
-        return node(i).id();
+        return slots.get(i).id;
     }
 
     public Path dataDir(int i) {

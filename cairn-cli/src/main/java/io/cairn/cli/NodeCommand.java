@@ -1,0 +1,123 @@
+package io.cairn.cli;
+
+import io.cairn.node.CairnNode;
+import io.cairn.node.NodeConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code cairn node}: runs one node in the foreground until SIGTERM or Ctrl-C, then stops it
+ * cleanly. A node must be told its cluster key or be told, with {@code --open}, that the cluster
+ * has none: refusing to guess keeps a forgotten flag from opening a cluster by accident.
+ */
+@Command(name = "node", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Run one node until stopped (Ctrl-C or SIGTERM).")
+final class NodeCommand implements Callable<Integer> {
+    static final Set<String> KNOWN_ROLES = Set.of("storage", "distribute", "directory", "apidrive",
+            "hummel", "pubsub", "contracts", "memcache");
+
+    @ParentCommand
+    Main main;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--port", required = true, paramLabel = "P", description = "HTTP port (0: any free port)")
+    int port;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the node's data directory")
+    Path data;
+
+    @Option(names = "--host", defaultValue = NodeConfig.DEFAULT_HOST, paramLabel = "HOST",
+            description = "address to listen on and to advertise (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--join", paramLabel = "URL", description = "a node of the cluster to join (repeatable)")
+    List<URI> join = new ArrayList<>();
+
+    static final class Security {
+        @Option(names = "--cluster-key-file", paramLabel = "F", description = "file holding the cluster key")
+        Path keyFile;
+
+        @Option(names = "--open", description = "run without a cluster key: internal calls are not authenticated")
+        boolean open;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Security security;
+
+    @Option(names = "--capacity", paramLabel = "BYTES", converter = Sizes.class, defaultValue = "0",
+            description = "how much this node may store, e.g. 10GiB (default: the disk's free space)")
+    long capacity;
+
+    @Option(names = "--roles", split = ",", paramLabel = "ROLE", defaultValue = "storage",
+            description = "roles this node plays, comma-separated (default: ${DEFAULT-VALUE})")
+    List<String> roles;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig config = config();
+        CairnNode node = CairnNode.start(config);
+        main.out().printf("node %s listening on %s (data %s, %s)%n", node.id().hex(), node.url(),
+                data.toAbsolutePath(), config.clusterKey() == null ? "open" : "cluster key from " + security.keyFile);
+        main.out().println("stop with Ctrl-C");
+        main.out().flush();
+        awaitShutdown(node::close);
+        return Main.EXIT_OK;
+    }
+
+    NodeConfig config() throws java.io.IOException {
+        if (security == null || (security.keyFile == null && !security.open)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give the cluster key with --cluster-key-file F (`cairn up` writes one to <data>/cluster.key),"
+                            + " or run without one with --open");
+        }
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535");
+        }
+        if (capacity < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--capacity must not be negative");
+        }
+        Set<String> roleSet = new LinkedHashSet<>();
+        for (String r : roles) {
+            String role = r.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!KNOWN_ROLES.contains(role)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown role '" + r + "' (known: "
+                        + String.join(", ", KNOWN_ROLES.stream().sorted().toList()) + ")");
+            }
+            roleSet.add(role);
+        }
+        String key = security.open ? null : ClusterKeys.read(security.keyFile);
+        List<URI> joins = new ArrayList<>();
+        for (URI u : join) {
+            joins.add(io.cairn.core.NodeInfoCodec.url(u.toString()));
+        }
+        return new NodeConfig(host, port, data, joins, key, capacity, roleSet, NodeConfig.DEFAULT_GOSSIP_INTERVAL);
+    }
+
+    /**
+     * Blocks until the JVM is asked to stop, then runs {@code stop} inside the shutdown hook and
+     * returns once it finished. The JVM exits when the hook returns, so this never returns normally.
+     */
+    static void awaitShutdown(Runnable stop) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stop.run();
+            } finally {
+                stopped.countDown();
+            }
+        }, "cairn-shutdown"));
+        stopped.await();
+    }
+}

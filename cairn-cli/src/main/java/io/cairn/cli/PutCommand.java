@@ -1,0 +1,76 @@
+package io.cairn.cli;
+
+import io.cairn.client.CairnClient;
+import io.cairn.core.Address;
+import io.cairn.core.Lease;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cairn put FILE}: stores a file and prints its address, and only that, on stdout. */
+@Command(name = "put", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Store a file; prints its address.")
+final class PutCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "the file to store; - reads standard input")
+    String file;
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "64KiB", converter = Sizes.class,
+            description = "chunk size, 1KiB to 4MiB (default: ${DEFAULT-VALUE}); the same bytes and chunk"
+                    + " size always give the same address")
+    long chunkSize;
+
+    @Option(names = "--lease", paramLabel = "SECONDS|never",
+            description = "how long the blocks are kept unless renewed (default: 30 days)")
+    String lease;
+
+    @Override
+    public Integer call() throws Exception {
+        if (lease != null) {
+            try {
+                Lease.parseHeader(lease, java.time.Instant.now());
+            } catch (io.cairn.core.CairnException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--lease: " + e.getMessage());
+            }
+        }
+        int chunk;
+        try {
+            chunk = io.cairn.client.Chunker.checkChunkSize(chunkSize);
+        } catch (io.cairn.core.CairnException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chunk-size: " + e.getMessage());
+        }
+        try (CairnClient c = client.clientBuilder().chunkSize(chunk).lease(lease).build();
+             Progress progress = new Progress("put", main.terminal, main.stderr)) {
+            Address address;
+            if (file.equals("-")) {
+                address = c.put(main.stdin, -1, progress);
+            } else {
+                Path path = Path.of(file);
+                if (Files.isDirectory(path)) {
+                    throw new java.io.IOException(file + " is a directory (put stores one file)");
+                }
+                if (!Files.isRegularFile(path)) {
+                    throw new NoSuchFileException(file);
+                }
+                address = c.put(path, progress);
+            }
+            progress.close();
+            main.out().println(address.hex());
+            return Main.EXIT_OK;
+        }
+    }
+}

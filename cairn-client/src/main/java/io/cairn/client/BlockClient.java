@@ -1,0 +1,184 @@
+package io.cairn.client;
+
+import io.cairn.core.Address;
+import io.cairn.core.CairnException;
+import io.cairn.core.ErrorCode;
+import io.cairn.core.NodeInfo;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Blocks to and from their replicas: quorum writes with fall-back nodes and verified reads with
+ * fail-over (SPEC §2, §3.1). Every block read is checked against its address here, so no caller
+ * ever sees bytes that do not match (SPEC §5: "every client verifies the address").
+ *
+ * <p>Block calls are marked internal so that the cluster key, when the client has one, rides
+ * along (nodes may exempt keyed callers from the public rate limit); with no key they are plain
+ * public calls. A 429 is retried on the same node after its {@code Retry-After}, at most
+ * {@link #MAX_RATE_LIMIT_RETRIES} times and never waiting more than {@link #MAX_RETRY_AFTER}.
+ */
+public final class BlockClient {
+    public static final int MAX_RATE_LIMIT_RETRIES = 4;
+    public static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(5);
+
+    /** A write in progress: acknowledged at quorum, settled when every copy attempt finished. */
+    public record BlockWrite(Address address, CompletableFuture<List<NodeInfo>> acknowledged,
+                             CompletableFuture<List<NodeInfo>> settled) {}
+
+    private final Transport transport;
+    private final ReplicationPolicy policy;
+    private final Duration timeout;
+
+    public BlockClient(Transport transport, ReplicationPolicy policy, Duration timeout) {
+        this.transport = transport;
+        this.policy = policy;
+        this.timeout = timeout;
+    }
+
+    public ReplicationPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Writes {@code bytes} (which must hash to {@code address}) to its replicas in {@code nodes}.
+     * Throws UNAVAILABLE at once when too few storage nodes are alive.
+     *
+     * @param leaseHeader the {@code X-Cairn-Lease} value, or null for the node's default
+     */
+    public BlockWrite put(Address address, ByteBuffer bytes, List<NodeInfo> nodes, String leaseHeader) {
+        Replicas.WritePlan plan = Replicas.writePlan(address, nodes, policy);
+        Map<String, String> headers = leaseHeader == null ? Map.of() : Map.of("X-Cairn-Lease", leaseHeader);
+        QuorumWrite write = QuorumWrite.start(plan, node -> withRetries(new HttpCall("PUT",
+                blockUri(node.url(), address), headers, bytes.duplicate(), timeout, true), 0));
+        return new BlockWrite(address, write.acknowledged(), write.settled());
+    }
+
+    /** Reads a block from the first node in {@code order} that has a copy matching its address. */
+    public CompletableFuture<byte[]> get(Address address, List<NodeInfo> order) {
+        return getFrom(address, order, 0, new ReadFailures(address));
+    }
+
+    /** Reads a block, asking the nodes of {@code nodes} in {@link Replicas#readOrder} order. */
+    public CompletableFuture<byte[]> getFromCluster(Address address, List<NodeInfo> nodes) {
+        return get(address, Replicas.readOrder(address, nodes, policy));
+    }
+
+    /** Reads a chunk: like {@link #getFromCluster} but asks at most the {@link #chunkReadLimit} closest nodes. */
+    public CompletableFuture<byte[]> getChunk(Address address, List<NodeInfo> nodes) {
+        return get(address, Replicas.readOrder(address, nodes, policy, chunkReadLimit()));
+    }
+
+    /** Copies sit on the N closest nodes, handed-off ones on the next N; a little slack for churn. */
+    int chunkReadLimit() {
+        return Math.max(8, 3 * policy.replicas());
+    }
+
+    private CompletableFuture<byte[]> getFrom(Address address, List<NodeInfo> order, int i, ReadFailures failures) {
+        if (i >= order.size()) {
+            return CompletableFuture.failedFuture(failures.toException(order.size()));
+        }
+        NodeInfo node = order.get(i);
+        HttpCall call = new HttpCall("GET", blockUri(node.url(), address), Map.of(), null, timeout, true);
+        return withRetries(call, 0).handle((reply, error) -> {
+            if (error != null) {
+                failures.unavailable(node, QuorumWrite.unwrap(node, error).getMessage());
+                return null;
+            }
+            if (reply.status() == 200) {
+                if (address.matches(reply.body(), 0, reply.body().length)) {
+                    return reply.body();
+                }
+                failures.corrupt(node);
+                return null;
+            }
+            if (reply.status() == 404) {
+                failures.missing(node);
+            } else {
+                failures.unavailable(node, RemoteError.of(node.url().toString(), reply).getMessage());
+            }
+            return null;
+        }).thenCompose(body -> body != null ? CompletableFuture.completedFuture(body)
+                : getFrom(address, order, i + 1, failures));
+    }
+
+    /** Sends a call, retrying a 429 on the same node after its Retry-After (bounded). */
+    CompletableFuture<HttpReply> withRetries(HttpCall call, int attempt) {
+        return transport.exchange(call).thenCompose(reply -> {
+            if (reply.status() != 429 || attempt >= MAX_RATE_LIMIT_RETRIES) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            long waitMs = retryAfterMillis(reply.header("retry-after"), attempt);
+            return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> withRetries(call, attempt + 1));
+        });
+    }
+
+    static long retryAfterMillis(String header, int attempt) {
+        long fallback = 100L << Math.min(attempt, 5);
+        if (header == null) {
+            return fallback;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return Math.min(Math.max(seconds, 0) * 1000, MAX_RETRY_AFTER.toMillis());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    static URI blockUri(URI node, Address address) {
+        return node.resolve("/blocks/" + address.hex());
+    }
+
+    /** Why a read failed on every node, reduced to the one code that explains it best. */
+    private static final class ReadFailures {
+        private final Address address;
+        private final List<String> reasons = new ArrayList<>();
+        private int missing;
+        private int corrupt;
+
+        ReadFailures(Address address) {
+            this.address = address;
+        }
+
+        synchronized void missing(NodeInfo node) {
+            missing++;
+        }
+
+        synchronized void corrupt(NodeInfo node) {
+            corrupt++;
+            if (reasons.size() < 8) {
+                reasons.add(node.url() + " served bytes that do not match the address");
+            }
+        }
+
+        synchronized void unavailable(NodeInfo node, String why) {
+            if (reasons.size() < 8) {
+                reasons.add(why);
+            }
+        }
+
+        synchronized CairnException toException(int asked) {
+            String what = "block " + address.hex();
+            if (asked == 0) {
+                return new CairnException(ErrorCode.UNAVAILABLE, "no node to read " + what + " from");
+            }
+            if (missing == asked) {
+                return new CairnException(ErrorCode.NOT_FOUND, what + " not found on any of " + asked + " nodes");
+            }
+            if (corrupt > 0 && corrupt + missing == asked) {
+                return new CairnException(ErrorCode.HASH_MISMATCH, what + ": no node had a copy matching the address ("
+                        + String.join("; ", reasons) + ")");
+            }
+            return new CairnException(ErrorCode.UNAVAILABLE, what + " could not be read from any of " + asked
+                    + " nodes (" + missing + " had none; " + String.join("; ", reasons) + ")");
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.cairn.client;
+
+import io.cairn.core.Address;
+import io.cairn.core.CairnException;
+import io.cairn.core.ErrorCode;
+import io.cairn.core.Hex;
+import io.cairn.core.Manifest;
+import io.cairn.core.ManifestCodec;
+import io.cairn.core.NodeInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * get (ARCHITECTURE "How data flows"): fetches the block at an address from its replicas (failing
+ * over to the next, then to every other node worth asking); when it is a manifest, fetches the
+ * chunks in parallel, each verified against its address on arrival, and checks the whole file's
+ * SHA-256 against the manifest before anything becomes visible.
+ *
+ * <p>To a path: chunks are written at their offsets into a temp file beside the target (so the
+ * final rename is atomic on one file system), forced to disk, re-read to check the whole-file hash,
+ * then moved into place; on any failure the temp file is deleted and the target is untouched.
+ * To a stream: chunks are fetched ahead within a bounded window and written in order; the
+ * whole-file hash is checked at the end (a failure then is reported, but bytes already left).
+ *
+ * <p>A block that is not a manifest is a file by itself (a single-block object) and is written
+ * as is. Memory is bounded by {@code maxChunksInFlight} chunks.
+ */
+public final class FileDownloader {
+    /** What an address names: a file (its manifest) or a single block. */
+    public record Fetched(Address address, Manifest manifest, byte[] block) {
+        public boolean isFile() {
+            return manifest != null;
+        }
+
+        public long size() {
+            return manifest != null ? manifest.size() : block.length;
+        }
+    }
+
+    private final ClusterView view;
+    private final BlockClient blocks;
+    private final int maxChunksInFlight;
+
+    public FileDownloader(ClusterView view, BlockClient blocks, int maxChunksInFlight) {
+        this.view = view;
+        this.blocks = blocks;
+        if (maxChunksInFlight < 1) {
+            throw new IllegalArgumentException("maxChunksInFlight must be positive");
+        }
+        this.maxChunksInFlight = maxChunksInFlight;
+    }
+
+    /** Fetches and verifies the block at {@code address} and reads it as a manifest if it is one. */
+    public Fetched fetch(Address address) {
+        byte[] bytes = FileUploader.join(blocks.getFromCluster(address, nodes()));
+        if (ManifestCodec.looksLikeManifest(bytes)) {
+            try {
+                return new Fetched(address, ManifestCodec.decode(bytes), null);
+            } catch (CairnException notAManifest) {
+                // JSON that merely mentions "chunks": a plain block.
+            }
+        }
+        return new Fetched(address, null, bytes);
+    }
+
+    /** Writes the file (or block) at {@code address} to {@code out}, atomically. */
+    public Fetched get(Address address, Path out, ProgressListener progress) {
+        Fetched fetched = fetch(address);
+        Path target = out.toAbsolutePath();
+        Path dir = target.getParent();
+        Path temp = null;
+        try {
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                if (fetched.isFile()) {
+                    writeChunks(fetched.manifest(), channel, progress);
+                } else {
+                    ByteBuffer b = ByteBuffer.wrap(fetched.block());
+                    while (b.hasRemaining()) {
+                        channel.write(b);
+                    }
+                    progress.progress(fetched.size(), fetched.size());
+                }
+                channel.force(true);
+            }
+            if (fetched.isFile()) {
+                verifyWholeFile(fetched.manifest(), temp);
+            }
+            moveIntoPlace(temp, target);
+            temp = null;
+            return fetched;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // best effort: the temp file is hidden and named .part
+                }
+            }
+        }
+    }
+
+    /** Writes the file (or block) at {@code address} to a stream, in order. */
+    public Fetched get(Address address, OutputStream out, ProgressListener progress) throws IOException {
+        Fetched fetched = fetch(address);
+        if (!fetched.isFile()) {
+            out.write(fetched.block());
+            out.flush();
+            progress.progress(fetched.size(), fetched.size());
+            return fetched;
+        }
+        Manifest manifest = fetched.manifest();
+        List<NodeInfo> nodes = nodes();
+        MessageDigest sha = Address.sha256();
+        Deque<CompletableFuture<byte[]>> window = new ArrayDeque<>();
+        List<Manifest.Chunk> chunks = manifest.chunks();
+        int next = 0;
+        long done = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            while (next < chunks.size() && window.size() < maxChunksInFlight) {
+                window.add(fetchChunk(chunks.get(next++), nodes));
+            }
+            byte[] bytes = FileUploader.join(window.poll());
+            out.write(bytes);
+            sha.update(bytes);
+            done += bytes.length;
+            progress.progress(done, manifest.size());
+        }
+        out.flush();
+        checkDigest(manifest, sha.digest());
+        return fetched;
+    }
+
+    private void writeChunks(Manifest manifest, FileChannel channel, ProgressListener progress) {
+        List<NodeInfo> nodes = nodes();
+        Semaphore window = new Semaphore(maxChunksInFlight);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        AtomicLong done = new AtomicLong();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (Manifest.Chunk chunk : manifest.chunks()) {
+            window.acquireUninterruptibly();
+            if (failed.get() != null) {
+                window.release();
+                break;
+            }
+            long offset = manifest.offsetOf(chunk.order());
+            CompletableFuture<Void> write = fetchChunk(chunk, nodes).thenAccept(bytes -> {
+                try {
+                    ByteBuffer b = ByteBuffer.wrap(bytes);
+                    long at = offset;
+                    while (b.hasRemaining()) {
+                        at += channel.write(b, at);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                progress.progress(done.addAndGet(bytes.length), manifest.size());
+            });
+            write.whenComplete((v, e) -> {
+                if (e != null) {
+                    failed.compareAndSet(null, e);
+                }
+                window.release();
+            });
+            writes.add(write);
+        }
+        // Wait for every started write, even after a failure, so none touches the channel late.
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        if (failed.get() != null) {
+            throw FileUploader.unwrap(failed.get());
+        }
+    }
+
+    /** One chunk, verified against its address (by the block client) and its declared size. */
+    private CompletableFuture<byte[]> fetchChunk(Manifest.Chunk chunk, List<NodeInfo> nodes) {
+        return blocks.getChunk(chunk.id(), nodes).thenApply(bytes -> {
+            if (bytes.length != chunk.size()) {
+                throw new CairnException(ErrorCode.HASH_MISMATCH, "chunk " + chunk.order() + " is "
+                        + bytes.length + " bytes, the manifest says " + chunk.size());
+            }
+            return bytes;
+        });
+    }
+
+    private static void verifyWholeFile(Manifest manifest, Path file) throws IOException {
+        MessageDigest sha = Address.sha256();
+        byte[] buffer = new byte[256 * 1024];
+        long size = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+                size += n;
+            }
+        }
+        if (size != manifest.size()) {
+            throw new CairnException(ErrorCode.HASH_MISMATCH, "assembled file is " + size
+                    + " bytes, the manifest says " + manifest.size());
+        }
+        checkDigest(manifest, sha.digest());
+    }
+
+    private static void checkDigest(Manifest manifest, byte[] digest) {
+        String actual = Hex.encode(digest);
+        if (!actual.equals(manifest.sha256())) {
+            throw new CairnException(ErrorCode.HASH_MISMATCH, "assembled file has SHA-256 " + actual
+                    + ", the manifest says " + manifest.sha256());
+        }
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private List<NodeInfo> nodes() {
+        return view.nodes().isEmpty() ? view.refresh() : view.nodes();
+    }
+}
