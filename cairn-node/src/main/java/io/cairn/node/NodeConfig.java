@@ -4,34 +4,122 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Everything a node is started with. Each field: one name, one default, the unit in its name.
- * Built by the CLI from flags, by tests directly.
+ * Everything a node is started with. Each field: one name, one default, the unit in its name or
+ * its type. Built by the CLI from flags, by tests directly. Out-of-range values are refused here,
+ * at start, with an {@link IllegalArgumentException} naming the field.
  *
- * @param host           address to bind and to advertise (default 127.0.0.1)
- * @param port           HTTP port; 0 picks a free one (tests)
- * @param dataDir        the node's directory: its ID, lock, blocks
- * @param join           URLs of nodes to join through gossip; empty for the first node
- * @param clusterKey     the shared secret internal calls must carry; null means open (--open)
- * @param capacityBytes  how much this node may store; 0 means the free space of its disk
- * @param roles          e.g. "storage", "distribute"
- * @param gossipInterval how often to gossip with a random peer
+ * @param host                 address to bind and to advertise (default 127.0.0.1)
+ * @param port                 HTTP port; 0 picks a free one (tests)
+ * @param dataDir              the node's directory: its ID, lock, blocks
+ * @param join                 URLs of nodes to join through gossip; empty for the first node
+ * @param clusterKey           the shared secret internal calls must carry; null means open (--open)
+ * @param capacityBytes        how much this node may store; 0 means the free space of its disk
+ * @param roles                e.g. "storage", "distribute"
+ * @param gossipInterval       how often to gossip with a random peer (default 500 ms)
+ * @param suspectAfter         a peer whose heartbeat has not risen for this long is suspect
+ *                             (default 4 gossip intervals)
+ * @param deadAfter            ... and dead after this long (default 10 gossip intervals)
+ * @param forgetDeadAfter      a dead peer stays listed as dead this long past {@code deadAfter},
+ *                             then is forgotten (default 1 hour)
+ * @param replication          N, the replicas per block (SPEC §2, default 3); /files asks the N
+ *                             closest alive nodes first, then N more
+ * @param putsPerSecondPerClient token bucket on {@code PUT /blocks} per client IP (SPEC §3.3):
+ *                             refill rate and burst; 0 means unlimited (default 10,000)
+ * @param fileReadAheadChunks  chunks a {@code GET /files} fetches ahead of the one it writes
+ *                             (default 4); bounds its memory to this many chunks
  */
 public record NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
-                         long capacityBytes, Set<String> roles, Duration gossipInterval) {
+                         long capacityBytes, Set<String> roles, Duration gossipInterval,
+                         Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
+                         int replication, int putsPerSecondPerClient, int fileReadAheadChunks) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_GOSSIP_INTERVAL = Duration.ofMillis(500);
+    public static final int SUSPECT_AFTER_INTERVALS = 4;
+    public static final int DEAD_AFTER_INTERVALS = 10;
+    public static final Duration DEFAULT_FORGET_DEAD_AFTER = Duration.ofHours(1);
+    public static final int DEFAULT_REPLICATION = 3;
+    public static final int DEFAULT_PUTS_PER_SECOND_PER_CLIENT = 10_000;
+    public static final int DEFAULT_FILE_READ_AHEAD_CHUNKS = 4;
 
     public NodeConfig {
+        host = Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
         join = List.copyOf(join);
         roles = Set.copyOf(roles);
+        require(port >= 0 && port <= 65535, "port must be 0..65535, got " + port);
+        require(capacityBytes >= 0, "capacityBytes must be >= 0, got " + capacityBytes);
+        require(positive(gossipInterval), "gossipInterval must be positive");
+        require(positive(suspectAfter) && suspectAfter.compareTo(gossipInterval) > 0,
+                "suspectAfter must be longer than gossipInterval (" + gossipInterval + "), got " + suspectAfter);
+        require(positive(deadAfter) && deadAfter.compareTo(suspectAfter) > 0,
+                "deadAfter must be longer than suspectAfter (" + suspectAfter + "), got " + deadAfter);
+        require(positive(forgetDeadAfter), "forgetDeadAfter must be positive");
+        require(replication >= 1 && replication <= 16, "replication must be 1..16, got " + replication);
+        require(putsPerSecondPerClient >= 0, "putsPerSecondPerClient must be >= 0, got " + putsPerSecondPerClient);
+        require(fileReadAheadChunks >= 1 && fileReadAheadChunks <= 64,
+                "fileReadAheadChunks must be 1..64, got " + fileReadAheadChunks);
+        require(clusterKey == null || !clusterKey.isBlank(), "clusterKey must not be blank (use null for --open)");
+    }
+
+    /** The original eight fields; everything else takes its default. */
+    public NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
+                      long capacityBytes, Set<String> roles, Duration gossipInterval) {
+        this(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
+                gossipInterval.multipliedBy(SUSPECT_AFTER_INTERVALS),
+                gossipInterval.multipliedBy(DEAD_AFTER_INTERVALS),
+                DEFAULT_FORGET_DEAD_AFTER, DEFAULT_REPLICATION, DEFAULT_PUTS_PER_SECOND_PER_CLIENT,
+                DEFAULT_FILE_READ_AHEAD_CHUNKS);
     }
 
     /** A storage node with defaults, for tests and `cairn up`. */
     public static NodeConfig storage(int port, Path dataDir, List<URI> join, String clusterKey) {
         return new NodeConfig(DEFAULT_HOST, port, dataDir, join, clusterKey, 0,
                 Set.of("storage"), DEFAULT_GOSSIP_INTERVAL);
+    }
+
+    /** This config with other gossip timings. */
+    public NodeConfig withGossip(Duration interval, Duration suspect, Duration dead) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, interval,
+                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+    }
+
+    public NodeConfig withPort(int newPort) {
+        return new NodeConfig(host, newPort, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+    }
+
+    public NodeConfig withJoin(List<URI> newJoin) {
+        return new NodeConfig(host, port, dataDir, newJoin, clusterKey, capacityBytes, roles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+    }
+
+    public NodeConfig withCapacityBytes(long bytes) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, bytes, roles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+    }
+
+    public NodeConfig withPutsPerSecondPerClient(int rate) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks);
+    }
+
+    /** The URL this node advertises to its peers. */
+    public URI advertisedUrl(int boundPort) {
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return URI.create("http://" + h + ":" + boundPort);
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("node config: " + message);
+        }
     }
 }

@@ -1,0 +1,276 @@
+package io.cairn.node;
+
+import io.cairn.client.JettyTransport;
+import io.cairn.client.Transport;
+import io.cairn.core.CairnException;
+import io.cairn.core.Clock;
+import io.cairn.core.ErrorCode;
+import io.cairn.core.NodeId;
+import io.cairn.core.NodeStatus;
+import io.cairn.node.files.BlockFetcher;
+import io.cairn.node.files.FileRoute;
+import io.cairn.node.http.CairnHandler;
+import io.cairn.node.http.ClusterAuth;
+import io.cairn.node.http.JsonErrorHandler;
+import io.cairn.node.http.Router;
+import io.cairn.node.membership.Gossiper;
+import io.cairn.node.membership.GossipRoute;
+import io.cairn.node.membership.Member;
+import io.cairn.node.membership.Membership;
+import io.cairn.node.membership.NodesRoute;
+import io.cairn.node.metrics.NodeMetrics;
+import io.cairn.node.storage.DeleteBlockRoute;
+import io.cairn.node.storage.GetBlockRoute;
+import io.cairn.node.storage.InventoryRoute;
+import io.cairn.node.storage.LeaseRenewal;
+import io.cairn.node.storage.LeasesRoute;
+import io.cairn.node.storage.PullRoute;
+import io.cairn.node.storage.PutBlockRoute;
+import io.cairn.node.storage.PutRateLimiter;
+import io.cairn.node.storage.SpaceRoute;
+import io.cairn.store.BlockStore;
+import io.cairn.store.BlockStores;
+import io.cairn.store.StoreConfig;
+import io.micrometer.core.instrument.Gauge;
+import java.io.IOException;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.random.RandomGenerator;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running cairn node: its data directory (locked), block store, HTTP server and gossip.
+ * The CLI's {@code cairn node} and {@code cairn up}, and in-process test clusters, start nodes
+ * with {@link #start(NodeConfig)} and stop them with {@link #close()}.
+ *
+ * <p>Promises: {@code start} returns once the node answers HTTP on {@link #url()} and gossip has
+ * begun; it fails with a {@link CairnException} (and leaves nothing running, the directory
+ * unlocked) when the directory is in use by another node or unreadable, or the port is taken.
+ * {@code close} stops gossip, then the server, then the store, and releases the directory; it is
+ * idempotent. The node ID survives restarts (it lives in the data directory).
+ *
+ * <p>Threads: the server runs entirely on virtual threads (Jetty's {@link VirtualThreadPool}), so
+ * routes may block on disk and peers; gossip runs on one platform thread; chunk read-ahead for
+ * {@code /files} on virtual threads.
+ */
+public final class CairnNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CairnNode.class);
+    /** Timeout of one node-to-node block fetch. */
+    static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
+    static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** Bound on server tasks (requests, I/O) running at once. */
+    static final int MAX_CONCURRENT_TASKS = 4096;
+
+    private final NodeConfig config;
+    private final NodeId id;
+    private final URI url;
+    private final BlockStore store;
+    private final Membership membership;
+    private final Server server;
+    private final Gossiper gossiper;
+    /** Everything to close, last opened first. */
+    private final Deque<AutoCloseable> closers;
+    private boolean closed;
+
+    private CairnNode(NodeConfig config, NodeId id, URI url, BlockStore store, Membership membership,
+                      Server server, Gossiper gossiper, Deque<AutoCloseable> closers) {
+        this.config = config;
+        this.id = id;
+        this.url = url;
+        this.store = store;
+        this.membership = membership;
+        this.server = server;
+        this.gossiper = gossiper;
+        this.closers = closers;
+    }
+
+    /** Starts a node with the production transport (Jetty client) and clock. */
+    public static CairnNode start(NodeConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * Starts a node that talks to its peers through {@code transport} (a test may pass a
+     * fault-injecting one); null means a {@link JettyTransport} with the config's cluster key,
+     * owned and closed by the node. A transport passed in is not closed by the node.
+     */
+    public static CairnNode start(NodeConfig config, Transport transport) {
+        return start(config, transport, Clock.SYSTEM, new SecureRandom());
+    }
+
+    static CairnNode start(NodeConfig config, Transport givenTransport, Clock clock, RandomGenerator random) {
+        Deque<AutoCloseable> closers = new ArrayDeque<>();
+        try {
+            DataDir dataDir = DataDir.lock(config.dataDir());
+            closers.push(dataDir);
+            NodeId id = dataDir.loadOrCreateId();
+            BlockStore store = BlockStores.open(new StoreConfig(dataDir.blocksDir(), config.capacityBytes(), clock));
+            closers.push(store);
+            Transport transport = givenTransport;
+            if (transport == null) {
+                transport = new JettyTransport(config.clusterKey());
+                closers.push(transport);
+            }
+            ExecutorService fetchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cairn-fetch-", 0).factory());
+            closers.push(fetchers::shutdownNow);
+
+            Server server = newServer();
+            ServerConnector connector = newConnector(server, config);
+            connector.open(); // bind now, so that port 0 resolves before the URL is advertised
+            URI url = config.advertisedUrl(connector.getLocalPort());
+            closers.push(() -> stopServer(server));
+
+            Membership membership = new Membership(
+                    new Member(id, url, config.roles(), clock.now().toEpochMilli(), 0, 0, 0, 0, NodeStatus.ALIVE),
+                    new Membership.Timings(config.suspectAfter(), config.deadAfter(), config.forgetDeadAfter()), clock);
+            NodeMetrics metrics = new NodeMetrics(clock);
+            metrics.bindStore(store);
+            for (NodeStatus s : NodeStatus.values()) {
+                Gauge.builder("cairn.cluster.nodes", membership, m -> m.view().stream().filter(x -> x.status() == s).count())
+                        .tag("status", s.wire()).register(metrics.registry());
+            }
+            Gossiper gossiper = new Gossiper(membership, transport, config.join(), config.gossipInterval(), random, () -> {
+                BlockStore.SpaceReport space = store.space();
+                return new Gossiper.SelfReport(space.freeBytes(), space.capacityBytes(), metrics.inflight());
+            });
+
+            ClusterAuth auth = new ClusterAuth(config.clusterKey());
+            BlockFetcher fetcher = new BlockFetcher(store, membership, transport, config.replication(), FETCH_TIMEOUT, fetchers);
+            Router router = routes(config, id, clock, store, membership, gossiper, metrics, auth, fetcher);
+            server.setHandler(new CairnHandler(router, auth, metrics));
+            server.start();
+            gossiper.start();
+            closers.push(gossiper);
+            log.info("node {} serving {} (data {}, roles {}, capacity {}, join {}, cluster key {}, gossip every {} "
+                            + "suspect after {} dead after {})", id.shortHex(), url, config.dataDir().toAbsolutePath(),
+                    config.roles(), config.capacityBytes() == 0 ? "disk" : config.capacityBytes() + " bytes", config.join(),
+                    config.clusterKey() == null ? "none (open)" : "set", config.gossipInterval(),
+                    config.suspectAfter(), config.deadAfter());
+            return new CairnNode(config, id, url, store, membership, server, gossiper, closers);
+        } catch (Exception e) {
+            closeAll(closers);
+            if (e instanceof CairnException c) {
+                throw c;
+            }
+            if (e instanceof IOException) {
+                throw new CairnException(ErrorCode.UNAVAILABLE, "cannot listen on " + config.host() + ":" + config.port()
+                        + ": " + e.getMessage(), e);
+            }
+            throw new CairnException(ErrorCode.INTERNAL, "cannot start the node: " + e, e);
+        }
+    }
+
+    private static Router routes(NodeConfig config, NodeId id, Clock clock, BlockStore store, Membership membership,
+                                 Gossiper gossiper, NodeMetrics metrics, ClusterAuth auth, BlockFetcher fetcher) {
+        GetBlockRoute getBlock = new GetBlockRoute(store, new LeaseRenewal(store, clock));
+        FileRoute file = new FileRoute(fetcher, config.fileReadAheadChunks());
+        return new Router()
+                .add("GET", "/blocks/{address}", getBlock)
+                .add("HEAD", "/blocks/{address}", getBlock)
+                .add("PUT", "/blocks/{address}", new PutBlockRoute(store, clock,
+                        new PutRateLimiter(config.putsPerSecondPerClient(), auth)))
+                .add("GET", "/files/{address}", file)
+                .add("HEAD", "/files/{address}", file)
+                .add("GET", "/id", new BasicRoutes.Id(id))
+                .add("GET", "/health", new BasicRoutes.Health(gossiper::refusedBecause))
+                .add("GET", "/metrics", new BasicRoutes.Metrics(metrics))
+                .add("GET", "/space", new SpaceRoute(store))
+                .add("GET", "/load", new BasicRoutes.Load(metrics))
+                .add("GET", "/nodes", new NodesRoute(membership))
+                .addInternal("POST", Gossiper.PATH, new GossipRoute(membership, gossiper))
+                .addInternal("GET", "/internal/inventory", new InventoryRoute(store))
+                .addInternal("DELETE", "/internal/blocks/{address}", new DeleteBlockRoute(store))
+                .addInternal("POST", "/internal/leases", new LeasesRoute(store))
+                .addInternal("POST", "/internal/pull", new PullRoute(store, fetcher, clock));
+    }
+
+    private static Server newServer() {
+        // Every server thread virtual, selectors included. Measured on 2 cores, GET of 64 KiB
+        // from memory: about 30k/s against 23k/s for a QueuedThreadPool that hands blocking
+        // handlers to a virtual-thread executor (one extra hand-off per request).
+        VirtualThreadPool pool = new VirtualThreadPool(MAX_CONCURRENT_TASKS);
+        pool.setName("cairn-node");
+        Server server = new Server(pool);
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setStopTimeout(5_000);
+        return server;
+    }
+
+    private static ServerConnector newConnector(Server server, NodeConfig config) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+        http.setOutputBufferSize(64 * 1024);
+        ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        connector.setAcceptQueueSize(1024);
+        connector.setReuseAddress(true);
+        server.addConnector(connector);
+        return connector;
+    }
+
+    private static void stopServer(Server server) throws Exception {
+        server.stop();
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    public NodeId id() {
+        return id;
+    }
+
+    public int port() {
+        return url.getPort();
+    }
+
+    public BlockStore store() {
+        return store;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** This node's current view of the cluster (the data of {@code GET /nodes}). */
+    public java.util.List<io.cairn.core.NodeInfo> nodes() {
+        return membership.nodeInfos();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeAll(closers);
+        log.info("node {} at {} stopped", id.shortHex(), url);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closers) {
+        while (!closers.isEmpty()) {
+            AutoCloseable c = closers.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("while stopping: {}", e.toString());
+            }
+        }
+    }
+}

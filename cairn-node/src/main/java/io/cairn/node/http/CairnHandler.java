@@ -1,0 +1,115 @@
+package io.cairn.node.http;
+
+import io.cairn.core.CairnException;
+import io.cairn.core.ErrorCode;
+import io.cairn.node.metrics.NodeMetrics;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one Jetty handler: routes the request, checks the cluster key on internal routes,
+ * turns failures into JSON errors and records every request's route, status, bytes and latency.
+ *
+ * <p>It declares itself BLOCKING, so Jetty runs it on the server's virtual-thread executor and
+ * routes may block on disk and on peers. Nothing here logs per request: the hot path is metered,
+ * not logged; only unexpected failures (500) are logged.
+ */
+public final class CairnHandler extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(CairnHandler.class);
+    private static final String UNMATCHED = "unmatched";
+
+    private final Router router;
+    private final ClusterAuth auth;
+    private final NodeMetrics metrics;
+
+    public CairnHandler(Router router, ClusterAuth auth, NodeMetrics metrics) {
+        super(Invocable.InvocationType.BLOCKING);
+        this.router = router;
+        this.auth = auth;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long startNanos = System.nanoTime();
+        metrics.requestStarted();
+        String method = request.getMethod();
+        Router.Match match = router.match(method, Request.getPathInContext(request));
+        String routeName = match.entry() == null ? UNMATCHED : match.entry().pattern();
+        Exchange[] holder = new Exchange[1];
+        Callback completion = Callback.from(
+                () -> {
+                    record(routeName, method, response.getStatus(), startNanos, holder[0]);
+                    callback.succeeded();
+                },
+                failure -> {
+                    record(routeName, method, response.isCommitted() ? response.getStatus() : 500, startNanos, holder[0]);
+                    callback.failed(failure);
+                });
+        Exchange exchange = new Exchange(request, response, completion, match.params());
+        holder[0] = exchange;
+        try {
+            if (match.entry() == null) {
+                if (!match.allowed().isEmpty()) {
+                    response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", match.allowed()));
+                    throw new CairnException(ErrorCode.METHOD_NOT_ALLOWED,
+                            method + " is not allowed here; allowed: " + String.join(", ", match.allowed()));
+                }
+                throw new CairnException(ErrorCode.NOT_FOUND, "no such endpoint");
+            }
+            if (match.entry().internal() && !auth.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+                throw new CairnException(ErrorCode.UNAUTHORIZED, "this internal endpoint needs the cluster key");
+            }
+            match.entry().route().handle(exchange);
+            if (!exchange.answered()) {
+                throw new IllegalStateException("route " + routeName + " did not answer");
+            }
+        } catch (Throwable t) {
+            fail(exchange, routeName, t);
+        }
+        return true;
+    }
+
+    private void fail(Exchange exchange, String routeName, Throwable t) {
+        if (exchange.committed()) {
+            // Too late for an error body: cut the connection so the client cannot take a partial
+            // answer for a whole one.
+            if (!(t instanceof CairnException) && !(t instanceof java.io.IOException)) {
+                log.warn("{} failed after its answer started", routeName, t);
+            }
+            exchange.abort(t);
+            return;
+        }
+        if (t instanceof ByteRange.RangeNotSatisfiable r) {
+            exchange.respondError(416, "range_not_satisfiable", r.getMessage(),
+                    Map.of("Content-Range", "bytes */" + r.total()));
+        } else if (t instanceof RateLimitedException r) {
+            exchange.respondError(ErrorCode.RATE_LIMITED.httpStatus(), ErrorCode.RATE_LIMITED.wireCode(),
+                    r.getMessage(), Map.of("Retry-After", Long.toString(r.retryAfterSeconds())));
+        } else if (t instanceof CairnException c) {
+            String allow = exchange.response().getHeaders().get(HttpHeader.ALLOW);
+            Map<String, String> headers = c.code() == ErrorCode.METHOD_NOT_ALLOWED && allow != null
+                    ? Map.of("Allow", allow)
+                    : c.code() == ErrorCode.RATE_LIMITED ? Map.of("Retry-After", "1") : Map.of();
+            exchange.respondError(c.code().httpStatus(), c.code().wireCode(), c.getMessage(), headers);
+        } else if (t instanceof java.io.IOException) {
+            // The client went away or sent a broken body; nothing useful to log.
+            exchange.abort(t);
+        } else {
+            log.warn("{} failed", routeName, t);
+            exchange.respondError(500, ErrorCode.INTERNAL.wireCode(), "internal error", Map.of());
+        }
+    }
+
+    private void record(String route, String method, int status, long startNanos, Exchange exchange) {
+        metrics.requestEnded(route, method, status, System.nanoTime() - startNanos,
+                exchange == null ? 0 : exchange.bytesIn, exchange == null ? 0 : exchange.bytesOut);
+    }
+}

@@ -1,0 +1,239 @@
+package io.cairn.node.http;
+
+import io.cairn.core.CairnException;
+import io.cairn.core.ErrorCode;
+import io.cairn.core.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One request and its answer, as a {@link Route} sees them: path parameters, bounded body reads,
+ * and replies that count the bytes they send. Not thread-safe; one per request.
+ */
+public final class Exchange {
+    public static final String OCTET_STREAM = "application/octet-stream";
+    public static final String JSON = "application/json";
+    public static final String TEXT = "text/plain; charset=utf-8";
+    private static final HttpField JSON_TYPE = new HttpField(HttpHeader.CONTENT_TYPE, JSON);
+
+    private final Request request;
+    private final Response response;
+    private final Callback completion;
+    private final Map<String, String> params;
+    private final boolean head;
+    private Fields query;
+    private boolean answered;
+    long bytesIn;
+    long bytesOut;
+
+    Exchange(Request request, Response response, Callback completion, Map<String, String> params) {
+        this.request = request;
+        this.response = response;
+        this.completion = completion;
+        this.params = params;
+        this.head = "HEAD".equals(request.getMethod());
+    }
+
+    public String method() {
+        return request.getMethod();
+    }
+
+    public boolean isHead() {
+        return head;
+    }
+
+    /** A {@code {name}} segment of the route's pattern, already percent-decoded. */
+    public String param(String name) {
+        return params.get(name);
+    }
+
+    public String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    public String header(HttpHeader name) {
+        return request.getHeaders().get(name);
+    }
+
+    /** A query parameter, or null. */
+    public String query(String name) {
+        if (query == null) {
+            query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        }
+        return query.getValue(name);
+    }
+
+    public String clientIp() {
+        return Request.getRemoteAddr(request);
+    }
+
+    public Response response() {
+        return response;
+    }
+
+    /**
+     * The whole body, at most {@code maxBytes}: a larger Content-Length is refused before reading
+     * anything, and a body without one is counted as it arrives (TOO_LARGE either way).
+     */
+    public byte[] readBody(int maxBytes) throws IOException {
+        long declared = request.getLength();
+        if (declared > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        InputStream in = Content.Source.asInputStream(request);
+        byte[] buf = new byte[declared >= 0 ? (int) declared : Math.min(maxBytes, 64 * 1024)];
+        int n = 0;
+        while (true) {
+            if (n == buf.length) {
+                if (declared >= 0 || n >= maxBytes) {
+                    // Either all that was declared arrived, or the limit is reached: one more byte means too much.
+                    int extra = in.read();
+                    if (extra < 0) {
+                        break;
+                    }
+                    throw tooLarge(maxBytes);
+                }
+                buf = Arrays.copyOf(buf, (int) Math.min(maxBytes, 2L * buf.length));
+            }
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        bytesIn += n;
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    /** The body as JSON, at most {@code maxBytes}; malformed JSON is a BAD_REQUEST. */
+    public JsonNode readJson(int maxBytes) throws IOException {
+        byte[] body = readBody(maxBytes);
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw new CairnException(ErrorCode.BAD_REQUEST, "empty body; JSON expected");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw new CairnException(ErrorCode.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static CairnException tooLarge(int maxBytes) {
+        return new CairnException(ErrorCode.TOO_LARGE, "body larger than " + maxBytes + " bytes");
+    }
+
+    /** Answers with the given bytes (none for HEAD) and completes the exchange asynchronously. */
+    public void respond(int status, String contentType, ByteBuffer body) {
+        markAnswered();
+        response.setStatus(status);
+        if (contentType != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        }
+        int length = body == null ? 0 : body.remaining();
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        if (head || body == null) {
+            response.write(true, null, completion);
+        } else {
+            bytesOut += length;
+            response.write(true, body, completion);
+        }
+    }
+
+    public void respondJson(int status, Object value) {
+        byte[] bytes = value instanceof byte[] b ? b : Json.MAPPER.writeValueAsBytes(value);
+        markAnswered();
+        response.setStatus(status);
+        response.getHeaders().put(JSON_TYPE);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        if (head) {
+            response.write(true, null, completion);
+        } else {
+            bytesOut += bytes.length;
+            response.write(true, ByteBuffer.wrap(bytes), completion);
+        }
+    }
+
+    public void respondText(int status, String text) {
+        respond(status, TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public void respondEmpty(int status) {
+        respond(status, null, null);
+    }
+
+    /**
+     * For streaming answers: sets the status and headers once, then {@link #write} pieces and
+     * {@link #finish}. Content-Length must be set by the caller.
+     */
+    public void begin(int status) {
+        markAnswered();
+        response.setStatus(status);
+    }
+
+    /** Writes one piece and blocks until it is sent (or fails: the client went away). */
+    public void write(ByteBuffer piece, boolean last) throws IOException {
+        int length = piece.remaining();
+        try (Blocker.Callback cb = Blocker.callback()) {
+            response.write(last, head ? null : piece, cb);
+            cb.block();
+        }
+        if (!head) {
+            bytesOut += length;
+        }
+        if (last) {
+            completion.succeeded();
+        }
+    }
+
+    /** Ends a streamed answer that wrote its last piece with {@code last=false}. */
+    public void finish() {
+        response.write(true, null, completion);
+    }
+
+    boolean answered() {
+        return answered;
+    }
+
+    boolean committed() {
+        return response.isCommitted();
+    }
+
+    private void markAnswered() {
+        if (answered) {
+            throw new IllegalStateException("answered twice");
+        }
+        answered = true;
+    }
+
+    /** Writes a JSON error; the exchange must not have committed anything yet. */
+    void respondError(int status, String wireCode, String message, Map<String, String> headers) {
+        answered = false;
+        response.reset();
+        headers.forEach((k, v) -> response.getHeaders().put(k, v));
+        var body = Json.MAPPER.createObjectNode();
+        body.put("error", wireCode);
+        body.put("message", message == null ? "" : message);
+        respondJson(status, Json.MAPPER.writeValueAsBytes(body));
+    }
+
+    /** Aborts the exchange after its answer started: the client sees a cut connection. */
+    void abort(Throwable cause) {
+        answered = true;
+        completion.failed(cause);
+    }
+}

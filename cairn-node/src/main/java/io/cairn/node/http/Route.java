@@ -1,0 +1,11 @@
+package io.cairn.node.http;
+
+/**
+ * One endpoint. Called on a virtual thread, so it may block. It must answer through the
+ * {@link Exchange} exactly once ({@code respond...} or {@code finish}), or throw: a
+ * {@link io.cairn.core.CairnException} becomes its JSON error, anything else a 500.
+ */
+@FunctionalInterface
+public interface Route {
+    void handle(Exchange exchange) throws Exception;
+}

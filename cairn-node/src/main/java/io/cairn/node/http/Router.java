@@ -1,0 +1,88 @@
+package io.cairn.node.http;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps a method and a decoded path to a {@link Route}. Patterns are literal segments and
+ * {@code {name}} segments, each matching exactly one non-empty segment; nothing else (no
+ * wildcards, no regular expressions), so a path can never reach a route it does not spell out.
+ * Built once at start, read by every request without locks.
+ */
+public final class Router {
+    /** One route: its pattern doubles as its name in metrics. */
+    public record Entry(String method, String pattern, String[] segments, Route route, boolean internal) {}
+
+    /** What a request matched: a route, or the methods the path allows (405), or nothing (404). */
+    public record Match(Entry entry, Map<String, String> params, Set<String> allowed) {}
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    /** A public route. */
+    public Router add(String method, String pattern, Route route) {
+        return add(method, pattern, route, false);
+    }
+
+    /** A route that requires the cluster key (SPEC §6). */
+    public Router addInternal(String method, String pattern, Route route) {
+        return add(method, pattern, route, true);
+    }
+
+    private Router add(String method, String pattern, Route route, boolean internal) {
+        if (!pattern.startsWith("/")) {
+            throw new IllegalArgumentException("pattern must start with /: " + pattern);
+        }
+        String[] segments = pattern.substring(1).split("/", -1);
+        if (java.util.Arrays.stream(segments).filter(x -> x.startsWith("{")).count() > 1) {
+            throw new IllegalArgumentException("at most one {parameter} per pattern: " + pattern);
+        }
+        entries.add(new Entry(method, pattern, segments, route, internal));
+        return this;
+    }
+
+    public Match match(String method, String path) {
+        if (path == null || !path.startsWith("/")) {
+            return new Match(null, Map.of(), Set.of());
+        }
+        String[] parts = path.substring(1).split("/", -1);
+        Set<String> allowed = null;
+        for (Entry e : entries) {
+            Map<String, String> params = bind(e.segments, parts);
+            if (params == null) {
+                continue;
+            }
+            if (e.method.equals(method)) {
+                return new Match(e, params, Set.of());
+            }
+            if (allowed == null) {
+                allowed = new LinkedHashSet<>();
+            }
+            allowed.add(e.method);
+        }
+        return new Match(null, Map.of(), allowed == null ? Set.of() : allowed);
+    }
+
+    private static Map<String, String> bind(String[] pattern, String[] parts) {
+        if (pattern.length != parts.length) {
+            return null;
+        }
+        String name = null;
+        String value = null;
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            if (p.startsWith("{")) {
+                if (parts[i].isEmpty()) {
+                    return null;
+                }
+                name = p.substring(1, p.length() - 1);
+                value = parts[i];
+            } else if (!p.equals(parts[i])) {
+                return null;
+            }
+        }
+        return name == null ? Map.of() : Map.of(name, value);
+    }
+}
