@@ -64,6 +64,23 @@ public interface BlockStore extends Closeable {
     /** Re-hashes up to {@code maxBytes} of stored blocks from where the last call stopped. */
     ScrubReport scrub(long maxBytes);
 
+    /**
+     * Makes every lease renewal so far durable. Renewals are otherwise made durable by the next
+     * put, delete or compaction step, or by {@link #close}; call this after a batch of renewals
+     * that must survive a crash. Added for issue #2.
+     */
+    default void sync() {}
+
+    /**
+     * One bounded step of compaction: reclaims the space of deleted and expired blocks by
+     * copying the live records out of a mostly-garbage segment, reading at most about
+     * {@code maxBytes} of it per call and resuming where the last call stopped. Every call makes
+     * progress; call it periodically (the node: every few seconds with a few MiB). Added for issue #2.
+     */
+    default CompactionReport compact(long maxBytes) {
+        return new CompactionReport(0, 0, 0, 0, false);
+    }
+
     /** Told about every block added or removed (expired, deleted, quarantined). */
     void addListener(BlockListener listener);
 
@@ -77,6 +94,12 @@ public interface BlockStore extends Closeable {
 
     /** SPEC §3.1 {@code {"capacityBytes","usedBytes","freeBytes","slots"}}; slots = free 64 KiB blocks. */
     record SpaceReport(long capacityBytes, long usedBytes, long freeBytes, long slots) {}
+
+    /**
+     * What one compaction step did: bytes of segment read, bytes of live records copied, whole
+     * segments deleted and their bytes; {@code busy} is false when no segment needed compacting.
+     */
+    record CompactionReport(long bytesScanned, long bytesCopied, int segmentsDeleted, long bytesReclaimed, boolean busy) {}
 
     /** What one scrub pass did. */
     record ScrubReport(long blocksChecked, long bytesChecked, long corruptFound, boolean wrappedAround) {}

@@ -1,0 +1,384 @@
+package io.cairn.store;
+
+import io.cairn.core.Address;
+import io.cairn.core.CairnException;
+import io.cairn.core.ErrorCode;
+import io.cairn.core.Lease;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Design (b), the one {@link BlockStores#open} returns: append-only segments, an in-memory index
+ * of 16-byte prefixes, group commit. See docs/STORAGE.md for the layout and the guarantees, and
+ * docs/BENCHMARKS.md for why this design and not a file per block.
+ *
+ * <p>Leases: the lease is in every BLOCK record, so a put's lease is as durable as the put.
+ * Renewals update the index at once and append a LEASE record only when the lease moves into a
+ * later hour ({@link #LEASE_GRANULARITY_SECONDS}), without waiting for an fsync; the next group
+ * commit, {@link #sync} or {@link #close} makes them durable. Guarantee after a crash: a block's
+ * lease is at least the one acknowledged by its last put, at least any lease {@code sync()} has
+ * returned for, and otherwise at most one hour plus the renewals since the last fsync shorter
+ * than asked; never longer than asked. A re-put's lease merge is durable before put returns.
+ */
+final class SegmentBlockStore implements BlockStore {
+    static final long LEASE_GRANULARITY_SECONDS = 3600;
+    private static final int MAX_WAITS_FOR_OTHER_WRITER = 8;
+
+    private final StoreState state;
+    private final FileChannel lockFile;
+    private final FileLock lock;
+    private final ConcurrentHashMap<Address, CompletableFuture<Void>> inflight = new ConcurrentHashMap<>();
+    private final Maintenance maintenance;
+    private volatile boolean closed;
+
+    private SegmentBlockStore(StoreState state, FileChannel lockFile, FileLock lock, StoreOptions options) {
+        this.state = state;
+        this.lockFile = lockFile;
+        this.lock = lock;
+        this.maintenance = new Maintenance(state, options);
+    }
+
+    static SegmentBlockStore open(StoreConfig config, StoreOptions options) {
+        FileChannel lockFile = null;
+        try {
+            Files.createDirectories(config.dir());
+            lockFile = FileChannel.open(config.dir().resolve("store.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = lockFile.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new CairnException(ErrorCode.CONFLICT, "the store in " + config.dir() + " is already open");
+            }
+            BlockIndex index = new BlockIndex(options.indexSeed());
+            SpaceAccount space = new SpaceAccount(config);
+            SegmentLog log = Recovery.recover(config.dir().resolve("segments"), options.maxSegmentBytes(), index, space);
+            StoreState state = new StoreState(config.dir().resolve("quarantine"), config.clock(), index, log, space);
+            return new SegmentBlockStore(state, lockFile, lock, options);
+        } catch (IOException e) {
+            closeQuietly(lockFile);
+            throw new CairnException(ErrorCode.INTERNAL, "opening the store in " + config.dir() + ": " + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(lockFile);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new CairnException(ErrorCode.UNAVAILABLE, "the block store is closed");
+        }
+    }
+
+    /** The exact entry, with damaged copies quarantined on the way (then absent). */
+    private BlockLocator.Found locate(Address a) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            BlockLocator.Found f;
+            try {
+                f = state.locator.locate(a);
+            } catch (IOException e) {
+                throw new CairnException(ErrorCode.INTERNAL, "reading the index entry of " + a + ": " + e, e);
+            }
+            if (f == null || !f.damaged()) {
+                return f;
+            }
+            state.quarantine(a, f.location(), "damaged record header");
+        }
+        return null;
+    }
+
+    @Override
+    public PutOutcome put(Address address, ByteBuffer content, Lease lease) {
+        ensureOpen();
+        ByteBuffer body = content.slice();
+        SegmentRecord.checkPutable(address, body);
+        ReentrantLock shard = state.lockFor(address);
+        for (int attempt = 0; attempt < MAX_WAITS_FOR_OTHER_WRITER; attempt++) {
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> other = null;
+            BlockLocator.Found found;
+            long ticket = -1;
+            shard.lock();
+            try {
+                found = locate(address);
+                if (found != null) {
+                    ticket = raiseLease(address, found.location(), lease.expiresEpochSecond(), true);
+                } else {
+                    other = inflight.putIfAbsent(address, mine);
+                }
+            } finally {
+                shard.unlock();
+            }
+            if (found != null) {
+                state.log.awaitDurable(ticket); // a re-put's lease merge is acknowledged, so durable
+                // An expired block was logically gone: bringing it back is a creation for the caller.
+                return state.expired(found.location().lease()) ? PutOutcome.CREATED : PutOutcome.EXISTED;
+            }
+            if (other != null) {
+                waitQuietly(other); // a concurrent writer of the same block: see what it achieved
+                continue;
+            }
+            try {
+                return writeNew(address, body, lease);
+            } finally {
+                inflight.remove(address, mine);
+                mine.complete(null);
+            }
+        }
+        throw new CairnException(ErrorCode.UNAVAILABLE, "gave up waiting for concurrent writers of " + address);
+    }
+
+    private static void waitQuietly(CompletableFuture<Void> other) {
+        try {
+            other.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CairnException(ErrorCode.UNAVAILABLE, "interrupted");
+        } catch (Exception ignored) {
+            // it failed or is slow: try ourselves
+        }
+    }
+
+    private PutOutcome writeNew(Address address, ByteBuffer body, Lease lease) {
+        int length = body.remaining();
+        state.space.reserve(length);
+        boolean committed = false;
+        SegmentLog.Appended appended = null;
+        try {
+            appended = state.log.append(SegmentRecord.BLOCK, address, -1, lease.expiresEpochSecond(), body,
+                    SegmentRecord.contentCrc(body), true);
+            state.log.awaitDurable(appended.ticket());
+            ReentrantLock shard = state.lockFor(address);
+            shard.lock();
+            try {
+                state.index.insert(BlockIndex.k0(address), BlockIndex.k1(address), appended.segment(), appended.offset(), length,
+                        lease.expiresEpochSecond());
+                state.addLive(appended.segment(), StoreState.recordBytes(length));
+                state.space.commit(length);
+                committed = true;
+            } finally {
+                shard.unlock();
+            }
+        } finally {
+            if (appended != null) {
+                state.log.segment(appended.segment()).pins.decrementAndGet();
+            }
+            if (!committed) {
+                state.space.release(length);
+            }
+        }
+        state.notifyAdded(address);
+        return PutOutcome.CREATED;
+    }
+
+    /**
+     * Raises the entry's lease; the caller holds the shard lock. With {@code durable}, returns the
+     * ticket that makes the raised lease durable (the caller awaits it outside the lock);
+     * otherwise appends a LEASE record only when the lease enters a later hour, and returns -1.
+     */
+    private long raiseLease(Address a, BlockIndex.Location loc, long wanted, boolean durable) {
+        long old = loc.lease();
+        long raised = Math.max(old, wanted);
+        if (wanted > old) {
+            state.index.setLease(BlockIndex.k0(a), BlockIndex.k1(a), loc.segment(), loc.offset(), wanted);
+        }
+        if (durable) {
+            if (wanted <= hourOf(old)) {
+                // The log already holds a record with at least the start of old's hour (see the
+                // invariant in docs/STORAGE.md), so making what is appended durable is enough.
+                return state.log.appendedTicket();
+            }
+            return state.log.append(SegmentRecord.LEASE, a, -1, raised, null, 0).ticket();
+        }
+        if (hourOf(wanted) > hourOf(old)) {
+            state.log.append(SegmentRecord.LEASE, a, -1, raised, null, 0);
+        }
+        return -1;
+    }
+
+    /** The start of the lease's hour: leases are journaled when they enter a new one. */
+    static long hourOf(long leaseEpochSecond) {
+        return Math.floorDiv(leaseEpochSecond, LEASE_GRANULARITY_SECONDS) * LEASE_GRANULARITY_SECONDS;
+    }
+
+    @Override
+    public Optional<ByteBuffer> read(Address address) {
+        ensureOpen();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            BlockLocator.Found f = locate(address);
+            if (f == null || state.expired(f.location().lease())) {
+                return Optional.empty();
+            }
+            BlockIndex.Location loc = f.location();
+            Segment s = state.log.segment(loc.segment());
+            if (s == null) {
+                continue; // compacted away meanwhile: look again
+            }
+            ByteBuffer record;
+            try {
+                record = s.read(loc.offset(), StoreState.recordBytes(loc.length()));
+            } catch (java.nio.channels.ClosedChannelException e) {
+                continue;
+            } catch (IOException e) {
+                state.quarantine(address, loc, "unreadable: " + e);
+                return Optional.empty();
+            }
+            ByteBuffer content = record.slice(SegmentRecord.HEADER_BYTES, loc.length());
+            if (SegmentRecord.contentCrc(content) != f.header().contentCrc()) {
+                state.quarantine(address, loc, "content CRC mismatch");
+                return Optional.empty();
+            }
+            return Optional.of(content);
+        }
+        return Optional.empty();
+    }
+
+    private BlockIndex.Location live(Address address) {
+        ensureOpen();
+        BlockLocator.Found f = locate(address);
+        return f == null || state.expired(f.location().lease()) ? null : f.location();
+    }
+
+    @Override
+    public boolean contains(Address address) {
+        return live(address) != null;
+    }
+
+    @Override
+    public long sizeOf(Address address) {
+        BlockIndex.Location loc = live(address);
+        return loc == null ? -1 : loc.length();
+    }
+
+    @Override
+    public Optional<Lease> lease(Address address) {
+        BlockIndex.Location loc = live(address);
+        return loc == null ? Optional.empty() : Optional.of(new Lease(loc.lease()));
+    }
+
+    @Override
+    public boolean renew(Address address, Lease lease) {
+        ensureOpen();
+        ReentrantLock shard = state.lockFor(address);
+        shard.lock();
+        try {
+            BlockLocator.Found f = locate(address);
+            if (f == null || state.expired(f.location().lease())) {
+                return false;
+            }
+            raiseLease(address, f.location(), lease.expiresEpochSecond(), false);
+            return true;
+        } finally {
+            shard.unlock();
+        }
+    }
+
+    @Override
+    public boolean delete(Address address) {
+        ensureOpen();
+        long ticket;
+        ReentrantLock shard = state.lockFor(address);
+        shard.lock();
+        try {
+            BlockLocator.Found f = locate(address);
+            if (f == null) {
+                return false;
+            }
+            ticket = state.removeEntry(address, f.location());
+        } finally {
+            shard.unlock();
+        }
+        state.log.awaitDurable(ticket); // an acknowledged delete must not come back after a crash
+        state.notifyRemoved(address, RemovalReason.DELETED);
+        return true;
+    }
+
+    @Override
+    public int expire(Instant now) {
+        ensureOpen();
+        return maintenance.expire(now);
+    }
+
+    @Override
+    public SpaceReport space() {
+        return state.space.report();
+    }
+
+    @Override
+    public long blockCount() {
+        return state.index.size();
+    }
+
+    @Override
+    public void forEachAddress(Consumer<Address> visitor) {
+        ensureOpen();
+        maintenance.forEachAddress(visitor);
+    }
+
+    @Override
+    public ScrubReport scrub(long maxBytes) {
+        ensureOpen();
+        return maintenance.scrub(maxBytes);
+    }
+
+    @Override
+    public CompactionReport compact(long maxBytes) {
+        ensureOpen();
+        return maintenance.compact(maxBytes);
+    }
+
+    @Override
+    public void sync() {
+        ensureOpen();
+        state.log.sync();
+    }
+
+    @Override
+    public void addListener(BlockListener listener) {
+        state.listeners.add(listener);
+    }
+
+    /** Index heap in bytes, exactly (the arrays), for the heap measurement. */
+    long indexArrayBytes() {
+        return state.index.arrayBytes();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        state.log.close();
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // the channel close below releases it too
+        }
+        closeQuietly(lockFile);
+    }
+}
