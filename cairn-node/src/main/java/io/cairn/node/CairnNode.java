@@ -7,6 +7,7 @@ import io.cairn.core.Clock;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.NodeId;
 import io.cairn.core.NodeStatus;
+import io.cairn.node.contracts.Contracts;
 import io.cairn.node.files.BlockFetcher;
 import io.cairn.node.files.FileRoute;
 import io.cairn.node.http.CairnHandler;
@@ -80,12 +81,13 @@ public final class CairnNode implements AutoCloseable {
     private final Membership membership;
     private final Server server;
     private final Gossiper gossiper;
+    private final Contracts contracts;
     /** Everything to close, last opened first. */
     private final Deque<AutoCloseable> closers;
     private boolean closed;
 
     private CairnNode(NodeConfig config, NodeId id, URI url, BlockStore store, Membership membership,
-                      Server server, Gossiper gossiper, Deque<AutoCloseable> closers) {
+                      Server server, Gossiper gossiper, Contracts contracts, Deque<AutoCloseable> closers) {
         this.config = config;
         this.id = id;
         this.url = url;
@@ -93,6 +95,7 @@ public final class CairnNode implements AutoCloseable {
         this.membership = membership;
         this.server = server;
         this.gossiper = gossiper;
+        this.contracts = contracts;
         this.closers = closers;
     }
 
@@ -149,16 +152,20 @@ public final class CairnNode implements AutoCloseable {
             ClusterAuth auth = new ClusterAuth(config.clusterKey());
             BlockFetcher fetcher = new BlockFetcher(store, membership, transport, config.replication(), FETCH_TIMEOUT, fetchers);
             Router router = routes(config, id, clock, store, membership, gossiper, metrics, auth, fetcher);
+            Contracts contracts = new Contracts(config, config.dataDir(), membership, transport, store, fetcher, clock, random);
+            contracts.register(router); // issue #7: /pubsub/*, /contracts/*, /internal/pubsub/*, /internal/contracts/*
             server.setHandler(new CairnHandler(router, auth, metrics));
             server.start();
             gossiper.start();
             closers.push(gossiper);
+            contracts.start();
+            closers.push(contracts);
             log.info("node {} serving {} (data {}, roles {}, capacity {}, join {}, cluster key {}, gossip every {} "
                             + "suspect after {} dead after {})", id.shortHex(), url, config.dataDir().toAbsolutePath(),
                     config.roles(), config.capacityBytes() == 0 ? "disk" : config.capacityBytes() + " bytes", config.join(),
                     config.clusterKey() == null ? "none (open)" : "set", config.gossipInterval(),
                     config.suspectAfter(), config.deadAfter());
-            return new CairnNode(config, id, url, store, membership, server, gossiper, closers);
+            return new CairnNode(config, id, url, store, membership, server, gossiper, contracts, closers);
         } catch (Exception e) {
             closeAll(closers);
             if (e instanceof CairnException c) {
@@ -246,6 +253,11 @@ public final class CairnNode implements AutoCloseable {
 
     public NodeConfig config() {
         return config;
+    }
+
+    /** The pub/sub overlay and storage contracts (issue #7). */
+    public Contracts contracts() {
+        return contracts;
     }
 
     /** This node's current view of the cluster (the data of {@code GET /nodes}). */
