@@ -1,5 +1,6 @@
 package io.cairn.testkit;
 
+import io.cairn.client.Transport;
 import io.cairn.core.NodeId;
 import io.cairn.node.CairnNode;
 import io.cairn.node.NodeConfig;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * An in-process cluster on 127.0.0.1 for tests: n storage nodes in temp directories, each on an
@@ -28,6 +30,8 @@ public final class TestCluster implements AutoCloseable {
     private final Path root;
     private final String clusterKey;
     private final List<Slot> slots = new ArrayList<>();
+    private BiFunction<Integer, NodeConfig, NodeConfig> configure = (i, c) -> c;
+    private Transport transport;
 
     private static final class Slot {
         final Path dataDir;
@@ -47,7 +51,19 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts n nodes; node 0 first, the others joining it. */
     public static TestCluster start(int n, Path root) {
+        return start(n, root, (i, c) -> c, null);
+    }
+
+    /**
+     * Starts n nodes whose configs {@code configure} may change (node index, default config); with
+     * a non-null {@code transport} every node talks through it (one HTTP client for all, which
+     * keeps a large in-process cluster light; the caller closes it), else each has its own.
+     */
+    public static TestCluster start(int n, Path root, BiFunction<Integer, NodeConfig, NodeConfig> configure,
+                                    Transport transport) {
         TestCluster cluster = new TestCluster(root, KEY);
+        cluster.configure = configure;
+        cluster.transport = transport;
         try {
             for (int i = 0; i < n; i++) {
                 Slot slot = new Slot(Files.createDirectories(root.resolve("node-" + i)));
@@ -69,9 +85,9 @@ public final class TestCluster implements AutoCloseable {
         // Join through the first other running node, so a restarted node 0 finds the cluster too.
         List<URI> join = slots.stream().filter(s -> s != slot && s.node != null)
                 .map(s -> s.node.url()).limit(1).toList();
-        NodeConfig config = new NodeConfig(NodeConfig.DEFAULT_HOST, slot.port, slot.dataDir, join, clusterKey,
-                0, Set.of("storage"), GOSSIP_INTERVAL);
-        slot.node = CairnNode.start(config);
+        NodeConfig config = configure.apply(i, new NodeConfig(NodeConfig.DEFAULT_HOST, slot.port, slot.dataDir, join,
+                clusterKey, 0, Set.of("storage"), GOSSIP_INTERVAL));
+        slot.node = CairnNode.start(config, transport);
         slot.port = slot.node.port();
         slot.id = slot.node.id();
     }
