@@ -131,7 +131,11 @@ class ContractsClusterTest {
 
     /** Every node knows all others and holds a fresh filter from each of its overlay neighbours. */
     static void awaitOverlay(TestCluster cluster) {
-        Awaitility.await("overlay converges").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        awaitOverlay(cluster, Duration.ofSeconds(30));
+    }
+
+    static void awaitOverlay(TestCluster cluster, Duration atMost) {
+        Awaitility.await("overlay converges").atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
             for (int i : cluster.runningNodes()) {
                 var pubsub = cluster.node(i).contracts().pubsub();
                 if (cluster.node(i).nodes().stream().filter(n -> n.alive()).count() != cluster.size()

@@ -221,6 +221,18 @@ public final class PubSubService implements AutoCloseable {
         return table.fresh(clock.now().toEpochMilli()).keySet();
     }
 
+    /** The shallowest level at which a fresh neighbour filter might hold {@code topic}, or -1: routing's view of it. */
+    public int match(String topic) {
+        int best = -1;
+        for (AttenuatedBloomFilter f : table.fresh(clock.now().toEpochMilli()).values()) {
+            int level = f.match(topic);
+            if (level >= 0 && (best < 0 || level < best)) {
+                best = level;
+            }
+        }
+        return best;
+    }
+
     public Stats stats() {
         return new Stats(filterPushes.get(), filterBytes.get(), relaysSent.get(), relayBytes.get(),
                 relaysReceived.get(), delivered.get(), duplicates.get(), dropped.get());
