@@ -2,6 +2,7 @@ package io.cairn.cli;
 
 import io.cairn.node.CairnNode;
 import io.cairn.node.NodeConfig;
+import io.cairn.node.pubsub.PubSubSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,6 +61,14 @@ final class NodeCommand implements Callable<Integer> {
             description = "how much this node may store, e.g. 10GiB (default: the disk's free space)")
     long capacity;
 
+    @Option(names = "--speed-mbps", paramLabel = "MBPS", defaultValue = "100",
+            description = "transfer speed this node advertises for storage contracts (default 100)")
+    double speedMbps;
+
+    @Option(names = "--max-contract-days", paramLabel = "DAYS", defaultValue = "365",
+            description = "longest storage contract this node accepts (default 365)")
+    int maxContractDays;
+
     @Option(names = "--roles", split = ",", paramLabel = "ROLE", defaultValue = "storage",
             description = "roles this node plays, comma-separated (default: ${DEFAULT-VALUE})")
     List<String> roles;
@@ -102,7 +111,12 @@ final class NodeCommand implements Callable<Integer> {
         for (URI u : join) {
             joins.add(io.cairn.core.NodeInfoCodec.url(u.toString()));
         }
-        return new NodeConfig(host, port, data, joins, key, capacity, roleSet, NodeConfig.DEFAULT_GOSSIP_INTERVAL);
+        try {
+            return new NodeConfig(host, port, data, joins, key, capacity, roleSet, NodeConfig.DEFAULT_GOSSIP_INTERVAL)
+                    .withPubSub(PubSubSettings.DEFAULTS.withCapability(maxContractDays, speedMbps, -1)); // issue #7
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /**

@@ -41,6 +41,13 @@ class ContractCommandTest {
     }
 
     @Test
+    void nodeRefusesANegativeAdvertisedSpeed() {
+        Cli r = Cli.run("node", "--port", "0", "--data", dir.resolve("n").toString(), "--open", "--speed-mbps", "-1");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.stderr()).contains("speedMbps");
+    }
+
+    @Test
     void contractPublishesAndShows() throws Exception {
         String key = ClusterKeys.readOrCreate(dir.resolve("cluster.key"));
         try (LocalCluster cluster = LocalCluster.start("127.0.0.1", 0, dir.resolve("nodes"), 1, key)) {
@@ -67,6 +74,28 @@ class ContractCommandTest {
                     "--speed-mbps", "20", "--node", node.toString()).exit()).isEqualTo(2);
             assertThat(Cli.run("contract", "nothex", "--size-mb", "5", "--duration-days", "60", "--availability", "99",
                     "--speed-mbps", "20", "--node", node.toString()).exit()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void contractWaitsUntilTwoNodesOfALocalClusterStoreTheBlock() throws Exception {
+        String key = ClusterKeys.readOrCreate(dir.resolve("cluster.key"));
+        try (LocalCluster cluster = LocalCluster.start("127.0.0.1", 0, dir.resolve("nodes"), 3, key)) {
+            var publisher = cluster.node(0);
+            org.awaitility.Awaitility.await("node 0 sees two overlay neighbours").atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> publisher.contracts().pubsub().neighbours().size() == 2);
+            Address a;
+            try (var client = io.cairn.client.CairnClient.connect(publisher.url(), key)) {
+                a = client.putBlock("held under contract by two nodes".getBytes());
+            }
+            Cli r = Cli.run("contract", a.hex(), "--size-mb", "1", "--duration-days", "10", "--availability", "90",
+                    "--speed-mbps", "20", "--replicas", "2", "--wait", "60", "--node", publisher.url().toString());
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.stdout()).contains("topic 0f01010303", "\"stored\" : [ \"");
+            String state = r.stdout().substring(r.stdout().indexOf('{'));
+            var json = io.cairn.core.Json.MAPPER.readTree(state);
+            assertThat(json.get("stored").size()).isEqualTo(2);
+            assertThat(json.get("stored").toString()).doesNotContain(publisher.id().hex());
         }
     }
 }
