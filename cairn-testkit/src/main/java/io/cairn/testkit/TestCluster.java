@@ -3,6 +3,7 @@ package io.cairn.testkit;
 import io.cairn.core.NodeId;
 import io.cairn.node.CairnNode;
 import io.cairn.node.NodeConfig;
+import io.cairn.node.directory.DirectorySettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,6 +28,7 @@ public final class TestCluster implements AutoCloseable {
 
     private final Path root;
     private final String clusterKey;
+    private final DirectorySettings directory;
     private final List<Slot> slots = new ArrayList<>();
 
     private static final class Slot {
@@ -40,23 +42,24 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    private TestCluster(Path root, String clusterKey) {
+    private TestCluster(Path root, String clusterKey, DirectorySettings directory) {
         this.root = root;
         this.clusterKey = clusterKey;
+        this.directory = directory;
     }
 
     /** Starts n nodes; node 0 first, the others joining it. */
     public static TestCluster start(int n, Path root) {
-        TestCluster cluster = new TestCluster(root, KEY);
+        return start(n, root, DirectorySettings.DEFAULTS);
+    }
+
+    /** Starts n nodes with the given directory settings (e.g. fast anti-entropy, memcache on port 0). */
+    public static TestCluster start(int n, Path root, DirectorySettings directory) {
+        TestCluster cluster = new TestCluster(root, KEY, directory);
         try {
             for (int i = 0; i < n; i++) {
-                Slot slot = new Slot(Files.createDirectories(root.resolve("node-" + i)));
-                cluster.slots.add(slot);
-                cluster.startSlot(i);
+                cluster.addNode();
             }
-        } catch (IOException e) {
-            cluster.close();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -70,10 +73,22 @@ public final class TestCluster implements AutoCloseable {
         List<URI> join = slots.stream().filter(s -> s != slot && s.node != null)
                 .map(s -> s.node.url()).limit(1).toList();
         NodeConfig config = new NodeConfig(NodeConfig.DEFAULT_HOST, slot.port, slot.dataDir, join, clusterKey,
-                0, Set.of("storage"), GOSSIP_INTERVAL);
+                0, Set.of("storage"), GOSSIP_INTERVAL).withDirectory(directory);
         slot.node = CairnNode.start(config);
         slot.port = slot.node.port();
         slot.id = slot.node.id();
+    }
+
+    /** Starts one more node (joining a running one) and returns its index. */
+    public int addNode() {
+        int i = slots.size();
+        try {
+            slots.add(new Slot(Files.createDirectories(root.resolve("node-" + i))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        startSlot(i);
+        return i;
     }
 
     public int size() {

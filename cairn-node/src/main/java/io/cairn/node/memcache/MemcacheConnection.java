@@ -23,7 +23,6 @@ import java.util.function.IntSupplier;
 final class MemcacheConnection {
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
     private final MemcacheBackend backend;
@@ -35,7 +34,6 @@ final class MemcacheConnection {
 
     MemcacheConnection(Socket socket, MemcacheBackend backend, MemcacheServer.Limits limits, Clock clock,
                        MemcacheServer.Counters counters, IntSupplier connections) throws IOException {
-        this.socket = socket;
         this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         this.backend = backend;
@@ -153,6 +151,10 @@ final class MemcacheConnection {
             return false; // EOF inside the data block
         }
         if (cr != '\r' || lf != '\n') {
+            // The block was longer than announced: drop the rest of its line, like a bad line.
+            if (lf != '\n' && readLine() == -1) {
+                return false;
+            }
             text("CLIENT_ERROR bad data chunk");
             return true;
         }
