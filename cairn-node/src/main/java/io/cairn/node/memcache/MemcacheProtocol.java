@@ -18,7 +18,8 @@ import java.util.List;
  *   <tr><td>{@code set|add|replace <key> <flags> <exptime> <bytes> [noreply]} + data</td><td>{@code STORED}, {@code NOT_STORED}</td></tr>
  *   <tr><td>{@code delete <key> [0] [noreply]}</td><td>{@code DELETED}, {@code NOT_FOUND}</td></tr>
  *   <tr><td>{@code touch <key> <exptime> [noreply]}</td><td>{@code TOUCHED}, {@code NOT_FOUND}</td></tr>
- *   <tr><td>{@code version}, {@code stats}, {@code quit}</td><td>{@code VERSION ...}; {@code STAT ...} lines and {@code END}; closes</td></tr>
+ *   <tr><td>{@code version}, {@code stats}, {@code quit}</td><td>{@code VERSION ...}; {@code STAT ...} lines and
+ *       {@code END} ({@code stats <group>} is {@code ERROR}); closes</td></tr>
  *   <tr><td>anything else</td><td>{@code ERROR}</td></tr>
  * </table>
  *
@@ -99,7 +100,7 @@ final class MemcacheProtocol {
                 yield new Touch(key(t.get(1), -1), number(t.get(2), "exptime", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2, -1), noreply);
             }
             case "version" -> new Version();
-            case "stats" -> new Stats();
+            case "stats" -> t.size() == 1 ? new Stats() : new Unknown(); // no sub-statistics (stats items, slabs, ...)
             case "quit" -> new Quit();
             default -> new Unknown();
         };
