@@ -41,7 +41,13 @@ final class GetCommand implements Callable<Integer> {
         Address parsed;
         try {
             parsed = Address.parse(address.strip());
-        } catch (CairnException e) {
+        } catch (CairnException notAnAddress) {
+            try {
+                io.cairn.client.NameClient.nameUri(client.node, io.cairn.core.names.Name.of(address));
+            } catch (CairnException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + address
+                        + "' is not an address, nor a usable name: " + e.getMessage());
+            }
             return NameCommands.get(main, client, address, output);
         }
         boolean toStdout = output == null || output.equals("-");

@@ -73,6 +73,7 @@ public final class NameClient {
     /** Stores a file under a name and returns the entry. */
     public Entry put(String name, Path file) {
         Name n = Name.of(name);
+        nameUri(seed(), n); // refuse unusable names before any byte is sent
         NodeInfo target = choose(view.refresh());
         try {
             long size = Files.size(file);
@@ -98,7 +99,7 @@ public final class NameClient {
     /** The address a name resolves to (following redirects); NOT_FOUND when unknown. */
     public Address resolve(String name) {
         Name n = Name.of(name);
-        URI at = seed().resolve("/names/" + n.toUrlPath());
+        URI at = nameUri(seed(), n);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpReply r = exchange(new HttpCall("HEAD", at, Map.of(), null, timeout, false));
             String address = r.header("x-cairn-address");
@@ -128,7 +129,7 @@ public final class NameClient {
 
     /** Deletes a name; NOT_FOUND when it does not exist. */
     public void delete(String name) {
-        HttpReply r = exchange(new HttpCall("DELETE", seed().resolve("/names/" + Name.of(name).toUrlPath()),
+        HttpReply r = exchange(new HttpCall("DELETE", nameUri(seed(), Name.of(name)),
                 Map.of(), null, timeout, false));
         if (r.status() != 204 && r.status() != 200) {
             throw RemoteError.of("DELETE /names/" + name, r);
@@ -162,6 +163,22 @@ public final class NameClient {
         return view.seed();
     }
 
+    /**
+     * The URL of a name on a node. Names with {@code .} or {@code ..} segments are refused
+     * (BAD_REQUEST) as the nodes refuse them: URL normalisation would turn them into other paths.
+     */
+    public static URI nameUri(URI node, Name name) {
+        for (String segment : name.value().split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new CairnException(ErrorCode.BAD_REQUEST, "the name '" + name
+                        + "' has a '.' or '..' segment and cannot be used in a URL");
+            }
+        }
+        String base = node.toString().endsWith("/") ? node.toString().substring(0, node.toString().length() - 1)
+                : node.toString();
+        return URI.create(base + "/names/" + name.toUrlPath());
+    }
+
     private Entry created(HttpReply r) {
         if (r.status() != 201) {
             throw RemoteError.of("PUT /names", r);
@@ -172,7 +189,7 @@ public final class NameClient {
     }
 
     private HttpReply call(String method, URI node, Name name, Map<String, String> headers, ByteBuffer body) {
-        return exchange(new HttpCall(method, node.resolve("/names/" + name.toUrlPath()), headers, body, timeout, false));
+        return exchange(new HttpCall(method, nameUri(node, name), headers, body, timeout, false));
     }
 
     private HttpReply exchange(HttpCall call) {
