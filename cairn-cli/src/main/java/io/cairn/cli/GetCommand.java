@@ -13,10 +13,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code cairn get ADDRESS [-o OUT]}: fetches a file (or a single block), verifies every chunk and
- * the whole file, and writes it to OUT atomically, or to standard output.
+ * {@code cairn get NAME|ADDRESS [-o OUT]}: fetches a file (or a single block), verifies every chunk
+ * and the whole file, and writes it to OUT atomically, or to standard output. An argument of 64
+ * hex characters is an address; anything else is a name, resolved through the directory
+ * ({@link NameCommands}).
  */
-@Command(name = "get", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Fetch a file by its address, verified.")
+@Command(name = "get", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Fetch a file by its name or address, verified.")
 final class GetCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -24,7 +26,7 @@ final class GetCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ADDRESS", description = "the file's address (64 hex characters)")
+    @Parameters(index = "0", paramLabel = "NAME|ADDRESS", description = "a name, or the file's address (64 hex characters)")
     String address;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT",
@@ -39,9 +41,14 @@ final class GetCommand implements Callable<Integer> {
         Address parsed;
         try {
             parsed = Address.parse(address.strip());
-        } catch (CairnException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "'" + address
-                    + "' is not an address: " + e.getMessage() + " (names are not supported yet)");
+        } catch (CairnException notAnAddress) {
+            try {
+                io.cairn.client.NameClient.nameUri(client.node, io.cairn.core.names.Name.of(address));
+            } catch (CairnException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + address
+                        + "' is not an address, nor a usable name: " + e.getMessage());
+            }
+            return NameCommands.get(main, client, address, output);
         }
         boolean toStdout = output == null || output.equals("-");
         try (CairnClient c = client.clientBuilder().build();

@@ -33,6 +33,11 @@ final class LocalCluster implements AutoCloseable {
     private LocalCluster() {}
 
     static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey) {
+        return start(host, basePort, root, count, clusterKey, -1);
+    }
+
+    /** As above; with {@code memcacheBasePort} ≥ 0 node i also serves memcache on memcacheBasePort + i (0: any port). */
+    static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey, int memcacheBasePort) {
         if (count < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node");
         }
@@ -45,6 +50,10 @@ final class LocalCluster implements AutoCloseable {
                 NodeConfig config = new NodeConfig(host, basePort == 0 ? 0 : basePort + i,
                         root.resolve("node-" + i), join, clusterKey, 0, Set.of(NodeInfo.ROLE_STORAGE),
                         NodeConfig.DEFAULT_GOSSIP_INTERVAL);
+                if (memcacheBasePort >= 0) {
+                    config = config.withDirectory(io.cairn.node.directory.DirectorySettings.DEFAULTS
+                            .withMemcachePort(memcacheBasePort == 0 ? 0 : memcacheBasePort + i));
+                }
                 cluster.nodes.add(CairnNode.start(config));
                 cluster.running.add(true);
             }

@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A content-addressed, self-healing distributed blob store.",
         subcommands = {UpCommand.class, NodeCommand.class, PutCommand.class, GetCommand.class,
+                NameCommands.Ls.class, NameCommands.Rm.class,
                 NodesCommand.class, DemoCommand.class, TopicCommand.class, ContractCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND")

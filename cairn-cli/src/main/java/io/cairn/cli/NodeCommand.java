@@ -73,12 +73,19 @@ final class NodeCommand implements Callable<Integer> {
             description = "roles this node plays, comma-separated (default: ${DEFAULT-VALUE})")
     List<String> roles;
 
+    @Option(names = "--memcache-port", paramLabel = "P", defaultValue = "-1",
+            description = "also listen for the memcache text protocol on port P (default: off)")
+    int memcachePort;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
         CairnNode node = CairnNode.start(config);
         main.out().printf("node %s listening on %s (data %s, %s)%n", node.id().hex(), node.url(),
                 data.toAbsolutePath(), config.clusterKey() == null ? "open" : "cluster key from " + security.keyFile);
+        if (node.directory().memcachePort() >= 0) {
+            main.out().printf("memcache on %s:%d%n", config.host(), node.directory().memcachePort());
+        }
         main.out().println("stop with Ctrl-C");
         main.out().flush();
         awaitShutdown(node::close);
@@ -111,9 +118,13 @@ final class NodeCommand implements Callable<Integer> {
         for (URI u : join) {
             joins.add(io.cairn.core.NodeInfoCodec.url(u.toString()));
         }
+        if (memcachePort < -1 || memcachePort > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--memcache-port must be 0..65535");
+        }
         try {
             return new NodeConfig(host, port, data, joins, key, capacity, roleSet, NodeConfig.DEFAULT_GOSSIP_INTERVAL)
-                    .withPubSub(PubSubSettings.DEFAULTS.withCapability(maxContractDays, speedMbps, -1)); // issue #7
+                    .withPubSub(PubSubSettings.DEFAULTS.withCapability(maxContractDays, speedMbps, -1)) // issue #7
+                    .withDirectory(io.cairn.node.directory.DirectorySettings.DEFAULTS.withMemcachePort(memcachePort));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code cairn put FILE}: stores a file and prints its address, and only that, on stdout. */
+/**
+ * {@code cairn put FILE [--name NAME]}: stores a file and prints its address, and only that, on
+ * stdout. With {@code --name} the file is also bound to NAME in the directory ({@link NameCommands}).
+ */
 @Command(name = "put", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Store a file; prints its address.")
 final class PutCommand implements Callable<Integer> {
     @ParentCommand
@@ -34,6 +37,9 @@ final class PutCommand implements Callable<Integer> {
                     + " size always give the same address")
     long chunkSize;
 
+    @Option(names = "--name", paramLabel = "NAME", description = "also bind the file to this name in the directory")
+    String name;
+
     @Option(names = "--lease", paramLabel = "SECONDS|never",
             description = "how long the blocks are kept unless renewed (default: 30 days)")
     String lease;
@@ -52,6 +58,9 @@ final class PutCommand implements Callable<Integer> {
             chunk = io.cairn.client.Chunker.checkChunkSize(chunkSize);
         } catch (io.cairn.core.CairnException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--chunk-size: " + e.getMessage());
+        }
+        if (name != null) {
+            return NameCommands.put(main, spec, client, name, file);
         }
         try (CairnClient c = client.clientBuilder().chunkSize(chunk).lease(lease).build();
              Progress progress = new Progress("put", main.terminal, main.stderr)) {

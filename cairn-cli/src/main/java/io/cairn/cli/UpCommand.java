@@ -42,6 +42,10 @@ final class UpCommand implements Callable<Integer> {
             description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
 
+    @Option(names = "--memcache-port", paramLabel = "P", defaultValue = "-1",
+            description = "node i also speaks the memcache protocol on P+i (default: off)")
+    int memcachePort;
+
     @Override
     public Integer call() throws Exception {
         if (nodes < 1 || nodes > 100) {
@@ -52,11 +56,15 @@ final class UpCommand implements Callable<Integer> {
         }
         Path keyFile = data.resolve(ClusterKeys.FILE_NAME);
         String key = ClusterKeys.readOrCreate(keyFile);
-        LocalCluster cluster = LocalCluster.start(host, port, data, nodes, key);
+        if (memcachePort != -1 && (memcachePort < 1 || memcachePort + nodes - 1 > 65535)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--memcache-port must leave room for " + nodes + " ports");
+        }
+        LocalCluster cluster = LocalCluster.start(host, port, data, nodes, key, memcachePort);
         PrintWriter out = main.out();
         for (int i = 0; i < nodes; i++) {
             CairnNode n = cluster.node(i);
-            out.printf("node %d  %s  id %s  data %s%n", i, n.url(), n.id().shortHex(), data.resolve("node-" + i));
+            out.printf("node %d  %s  id %s  data %s%s%n", i, n.url(), n.id().shortHex(), data.resolve("node-" + i),
+                    n.directory().memcachePort() >= 0 ? "  memcache " + n.directory().memcachePort() : "");
         }
         out.flush();
         boolean converged;

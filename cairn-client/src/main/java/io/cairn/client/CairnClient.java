@@ -35,6 +35,7 @@ public final class CairnClient implements AutoCloseable {
     private final FileUploader uploader;
     private final FileDownloader downloader;
     private final Duration nodeListMaxAge;
+    private final NameClient names;
 
     private CairnClient(Builder b) {
         this.ownsTransport = b.transport == null;
@@ -48,6 +49,12 @@ public final class CairnClient implements AutoCloseable {
         this.uploader = new FileUploader(view, blocks, b.chunkSize, chunksInFlight, b.leaseHeader);
         this.downloader = new FileDownloader(view, blocks, chunksInFlight);
         this.nodeListMaxAge = b.nodeListMaxAge;
+        this.names = new NameClient(transport, view, this, b.callTimeout);
+    }
+
+    /** Names: put, resolve, get, list, delete (SPEC §3.4). */
+    public NameClient names() {
+        return names;
     }
 
     public static Builder builder() {

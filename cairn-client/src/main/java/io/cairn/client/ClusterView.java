@@ -56,6 +56,11 @@ public final class ClusterView {
         return view;
     }
 
+    /** The first node the view was given (where name requests start). */
+    public URI seed() {
+        return seeds.getFirst();
+    }
+
     /** The last node list fetched (empty before the first refresh). */
     public List<NodeInfo> nodes() {
         return nodes;

@@ -8,6 +8,7 @@ import io.cairn.core.ErrorCode;
 import io.cairn.core.NodeId;
 import io.cairn.core.NodeStatus;
 import io.cairn.node.contracts.Contracts;
+import io.cairn.node.directory.DirectoryRole;
 import io.cairn.node.files.BlockFetcher;
 import io.cairn.node.files.FileRoute;
 import io.cairn.node.http.CairnHandler;
@@ -42,6 +43,7 @@ import java.util.Deque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.random.RandomGenerator;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -82,6 +84,7 @@ public final class CairnNode implements AutoCloseable {
     private final Server server;
     private final Gossiper gossiper;
     private final Contracts contracts;
+    private DirectoryRole directory;
     /** Everything to close, last opened first. */
     private final Deque<AutoCloseable> closers;
     private boolean closed;
@@ -133,6 +136,12 @@ public final class CairnNode implements AutoCloseable {
             ServerConnector connector = newConnector(server, config);
             connector.open(); // bind now, so that port 0 resolves before the URL is advertised
             URI url = config.advertisedUrl(connector.getLocalPort());
+            DirectoryRole[] directory = new DirectoryRole[1]; // closed after the server stopped
+            closers.push(() -> {
+                if (directory[0] != null) {
+                    directory[0].close();
+                }
+            });
             closers.push(() -> stopServer(server));
 
             Membership membership = new Membership(
@@ -154,18 +163,24 @@ public final class CairnNode implements AutoCloseable {
             Router router = routes(config, id, clock, store, membership, gossiper, metrics, auth, fetcher);
             Contracts contracts = new Contracts(config, config.dataDir(), membership, transport, store, fetcher, clock, random);
             contracts.register(router); // issue #7: /pubsub/*, /contracts/*, /internal/pubsub/*, /internal/contracts/*
+            directory[0] = DirectoryRole.start(config.directory(), config.dataDir(), config.host(), store, membership,
+                    transport, fetcher, config.replication(), clock);
+            directory[0].routes(router, store);
             server.setHandler(new CairnHandler(router, auth, metrics));
             server.start();
             gossiper.start();
             closers.push(gossiper);
             contracts.start();
             closers.push(contracts);
+            directory[0].startRounds();
             log.info("node {} serving {} (data {}, roles {}, capacity {}, join {}, cluster key {}, gossip every {} "
                             + "suspect after {} dead after {})", id.shortHex(), url, config.dataDir().toAbsolutePath(),
                     config.roles(), config.capacityBytes() == 0 ? "disk" : config.capacityBytes() + " bytes", config.join(),
                     config.clusterKey() == null ? "none (open)" : "set", config.gossipInterval(),
                     config.suspectAfter(), config.deadAfter());
-            return new CairnNode(config, id, url, store, membership, server, gossiper, contracts, closers);
+            CairnNode node = new CairnNode(config, id, url, store, membership, server, gossiper, contracts, closers);
+            node.directory = directory[0];
+            return node;
         } catch (Exception e) {
             closeAll(closers);
             if (e instanceof CairnException c) {
@@ -221,6 +236,8 @@ public final class CairnNode implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
         http.setOutputBufferSize(64 * 1024);
+        // Names may hold '/', written %2F (SPEC §3.4 via Name.fromUrlPath); everything else stays strict.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("cairn-names", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
@@ -258,6 +275,11 @@ public final class CairnNode implements AutoCloseable {
     /** The pub/sub overlay and storage contracts (issue #7). */
     public Contracts contracts() {
         return contracts;
+    }
+
+    /** The directory role (names, memcache). */
+    public DirectoryRole directory() {
+        return directory;
     }
 
     /** This node's current view of the cluster (the data of {@code GET /nodes}). */

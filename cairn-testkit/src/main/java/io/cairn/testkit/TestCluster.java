@@ -4,6 +4,7 @@ import io.cairn.client.Transport;
 import io.cairn.core.NodeId;
 import io.cairn.node.CairnNode;
 import io.cairn.node.NodeConfig;
+import io.cairn.node.directory.DirectorySettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -66,18 +67,18 @@ public final class TestCluster implements AutoCloseable {
         cluster.transport = transport;
         try {
             for (int i = 0; i < n; i++) {
-                Slot slot = new Slot(Files.createDirectories(root.resolve("node-" + i)));
-                cluster.slots.add(slot);
-                cluster.startSlot(i);
+                cluster.addNode();
             }
-        } catch (IOException e) {
-            cluster.close();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
         }
         return cluster;
+    }
+
+    /** Starts n nodes with the given directory settings (e.g. fast anti-entropy, memcache on port 0). */
+    public static TestCluster start(int n, Path root, DirectorySettings directory) {
+        return start(n, root, (i, c) -> c.withDirectory(directory), null);
     }
 
     private void startSlot(int i) {
@@ -90,6 +91,18 @@ public final class TestCluster implements AutoCloseable {
         slot.node = CairnNode.start(config, transport);
         slot.port = slot.node.port();
         slot.id = slot.node.id();
+    }
+
+    /** Starts one more node (joining a running one) and returns its index. */
+    public int addNode() {
+        int i = slots.size();
+        try {
+            slots.add(new Slot(Files.createDirectories(root.resolve("node-" + i))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        startSlot(i);
+        return i;
     }
 
     public int size() {

@@ -61,6 +61,45 @@ public final class Exchange {
         return params.get(name);
     }
 
+    /** The request path as sent, still percent-encoded (for routes that decode names themselves). */
+    public String rawPath() {
+        return request.getHttpURI().getPath();
+    }
+
+    /** The raw query string, or null. */
+    public String rawQuery() {
+        return request.getHttpURI().getQuery();
+    }
+
+    /** The request body as a stream, for bodies too large to buffer; the caller bounds it. */
+    public InputStream bodyStream() {
+        InputStream in = Content.Source.asInputStream(request);
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    bytesIn++;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = super.read(buf, off, len);
+                if (n > 0) {
+                    bytesIn += n;
+                }
+                return n;
+            }
+        };
+    }
+
+    /** The declared Content-Length, or -1. */
+    public long contentLength() {
+        return request.getLength();
+    }
+
     public String header(String name) {
         return request.getHeaders().get(name);
     }

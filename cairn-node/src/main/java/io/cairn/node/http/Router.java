@@ -10,6 +10,9 @@ import java.util.Set;
  * Maps a method and a decoded path to a {@link Route}. Patterns are literal segments and
  * {@code {name}} segments, each matching exactly one non-empty segment; nothing else (no
  * wildcards, no regular expressions), so a path can never reach a route it does not spell out.
+ * One exception: a last segment {@code {name...}} matches the rest of the path, slashes included
+ * and possibly empty (directory names may hold {@code /}; an empty one is the route's to refuse);
+ * such a route reads the raw name itself.
  * Built once at start, read by every request without locks.
  */
 public final class Router {
@@ -66,6 +69,19 @@ public final class Router {
     }
 
     private static Map<String, String> bind(String[] pattern, String[] parts) {
+        int last = pattern.length - 1;
+        if (last >= 0 && pattern[last].endsWith("...}")) {
+            if (parts.length < pattern.length) {
+                return null;
+            }
+            for (int i = 0; i < last; i++) {
+                if (!pattern[i].equals(parts[i])) {
+                    return null;
+                }
+            }
+            String rest = String.join("/", java.util.Arrays.copyOfRange(parts, last, parts.length));
+            return Map.of(pattern[last].substring(1, pattern[last].length() - 4), rest);
+        }
         if (pattern.length != parts.length) {
             return null;
         }
