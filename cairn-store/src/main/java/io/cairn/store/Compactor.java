@@ -174,7 +174,7 @@ final class Compactor {
                 return 0; // gone, or its BLOCK record here will be copied with the current lease
             }
             long lease = f.location().lease();
-            if (e.aux() <= lease - SegmentBlockStore.LEASE_GRANULARITY_SECONDS) {
+            if (e.aux() <= lease - LeaseKeeper.LEASE_GRANULARITY_SECONDS) {
                 return 0; // superseded: a later LEASE record holds at least the start of the lease's hour
             }
             SegmentLog.Appended copy = state.log.append(SegmentRecord.LEASE, a, -1, lease, null, 0);

@@ -6,11 +6,6 @@ import io.cairn.core.ErrorCode;
 import io.cairn.core.Lease;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,67 +19,39 @@ import java.util.function.Consumer;
  * of 16-byte prefixes, group commit. See docs/STORAGE.md for the layout and the guarantees, and
  * docs/BENCHMARKS.md for why this design and not a file per block.
  *
- * <p>Leases: the lease is in every BLOCK record, so a put's lease is as durable as the put.
- * Renewals update the index at once and append a LEASE record only when the lease moves into a
- * later hour ({@link #LEASE_GRANULARITY_SECONDS}), without waiting for an fsync; the next group
- * commit, {@link #sync} or {@link #close} makes them durable. Guarantee after a crash: a block's
- * lease is at least the one acknowledged by its last put, at least any lease {@code sync()} has
- * returned for, and otherwise at most one hour plus the renewals since the last fsync shorter
- * than asked; never longer than asked. A re-put's lease merge is durable before put returns.
+ * <p>Leases and their crash guarantee: {@link LeaseKeeper}.
  */
 final class SegmentBlockStore implements BlockStore {
-    static final long LEASE_GRANULARITY_SECONDS = 3600;
     private static final int MAX_WAITS_FOR_OTHER_WRITER = 8;
 
     private final StoreState state;
-    private final FileChannel lockFile;
-    private final FileLock lock;
+    private final StoreLock lock;
     private final ConcurrentHashMap<Address, CompletableFuture<Void>> inflight = new ConcurrentHashMap<>();
     private final Maintenance maintenance;
+    private final LeaseKeeper leases;
     private volatile boolean closed;
 
-    private SegmentBlockStore(StoreState state, FileChannel lockFile, FileLock lock, StoreOptions options) {
+    private SegmentBlockStore(StoreState state, StoreLock lock, StoreOptions options) {
         this.state = state;
-        this.lockFile = lockFile;
         this.lock = lock;
         this.maintenance = new Maintenance(state, options);
+        this.leases = new LeaseKeeper(state);
     }
 
     static SegmentBlockStore open(StoreConfig config, StoreOptions options) {
-        FileChannel lockFile = null;
+        StoreLock lock = StoreLock.acquire(config.dir());
         try {
-            Files.createDirectories(config.dir());
-            lockFile = FileChannel.open(config.dir().resolve("store.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = lockFile.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new CairnException(ErrorCode.CONFLICT, "the store in " + config.dir() + " is already open");
-            }
             BlockIndex index = new BlockIndex(options.indexSeed());
-            SpaceAccount space = new SpaceAccount(config);
+            SpaceAccount space = new SpaceAccount(config, options.diskReserveBytes());
             SegmentLog log = Recovery.recover(config.dir().resolve("segments"), options.maxSegmentBytes(), index, space);
             StoreState state = new StoreState(config.dir().resolve("quarantine"), config.clock(), index, log, space);
-            return new SegmentBlockStore(state, lockFile, lock, options);
+            return new SegmentBlockStore(state, lock, options);
         } catch (IOException e) {
-            closeQuietly(lockFile);
+            lock.release();
             throw new CairnException(ErrorCode.INTERNAL, "opening the store in " + config.dir() + ": " + e, e);
         } catch (RuntimeException e) {
-            closeQuietly(lockFile);
+            lock.release();
             throw e;
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            if (ch != null) {
-                ch.close();
-            }
-        } catch (IOException ignored) {
-            // nothing to do
         }
     }
 
@@ -126,7 +93,7 @@ final class SegmentBlockStore implements BlockStore {
             try {
                 found = locate(address);
                 if (found != null) {
-                    ticket = raiseLease(address, found.location(), lease.expiresEpochSecond(), true);
+                    ticket = leases.raise(address, found.location(), lease.expiresEpochSecond(), true);
                 } else {
                     other = inflight.putIfAbsent(address, mine);
                 }
@@ -195,36 +162,6 @@ final class SegmentBlockStore implements BlockStore {
         return PutOutcome.CREATED;
     }
 
-    /**
-     * Raises the entry's lease; the caller holds the shard lock. With {@code durable}, returns the
-     * ticket that makes the raised lease durable (the caller awaits it outside the lock);
-     * otherwise appends a LEASE record only when the lease enters a later hour, and returns -1.
-     */
-    private long raiseLease(Address a, BlockIndex.Location loc, long wanted, boolean durable) {
-        long old = loc.lease();
-        long raised = Math.max(old, wanted);
-        if (wanted > old) {
-            state.index.setLease(BlockIndex.k0(a), BlockIndex.k1(a), loc.segment(), loc.offset(), wanted);
-        }
-        if (durable) {
-            if (wanted <= hourOf(old)) {
-                // The log already holds a record with at least the start of old's hour (see the
-                // invariant in docs/STORAGE.md), so making what is appended durable is enough.
-                return state.log.appendedTicket();
-            }
-            return state.log.append(SegmentRecord.LEASE, a, -1, raised, null, 0).ticket();
-        }
-        if (hourOf(wanted) > hourOf(old)) {
-            state.log.append(SegmentRecord.LEASE, a, -1, raised, null, 0);
-        }
-        return -1;
-    }
-
-    /** The start of the lease's hour: leases are journaled when they enter a new one. */
-    static long hourOf(long leaseEpochSecond) {
-        return Math.floorDiv(leaseEpochSecond, LEASE_GRANULARITY_SECONDS) * LEASE_GRANULARITY_SECONDS;
-    }
-
     @Override
     public Optional<ByteBuffer> read(Address address) {
         ensureOpen();
@@ -290,7 +227,7 @@ final class SegmentBlockStore implements BlockStore {
             if (f == null || state.expired(f.location().lease())) {
                 return false;
             }
-            raiseLease(address, f.location(), lease.expiresEpochSecond(), false);
+            leases.raise(address, f.location(), lease.expiresEpochSecond(), false);
             return true;
         } finally {
             shard.unlock();
@@ -374,11 +311,6 @@ final class SegmentBlockStore implements BlockStore {
         }
         closed = true;
         state.log.close();
-        try {
-            lock.release();
-        } catch (IOException ignored) {
-            // the channel close below releases it too
-        }
-        closeQuietly(lockFile);
+        lock.release();
     }
 }

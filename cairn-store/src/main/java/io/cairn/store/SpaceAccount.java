@@ -24,12 +24,18 @@ final class SpaceAccount {
     static final long SLOT_BYTES = 64 * 1024;
 
     private final StoreConfig config;
+    private final long diskReserveBytes;
     private final FileStore disk;
     private final AtomicLong usedBytes = new AtomicLong();
     private final AtomicLong reservedBytes = new AtomicLong();
 
     SpaceAccount(StoreConfig config) {
+        this(config, DISK_RESERVE_BYTES);
+    }
+
+    SpaceAccount(StoreConfig config, long diskReserveBytes) {
         this.config = config;
+        this.diskReserveBytes = diskReserveBytes;
         try {
             this.disk = Files.getFileStore(config.dir());
         } catch (IOException e) {
@@ -39,7 +45,7 @@ final class SpaceAccount {
 
     private long diskFreeBytes() {
         try {
-            return Math.max(0, disk.getUsableSpace() - DISK_RESERVE_BYTES);
+            return Math.max(0, disk.getUsableSpace() - diskReserveBytes);
         } catch (IOException e) {
             return 0;
         }

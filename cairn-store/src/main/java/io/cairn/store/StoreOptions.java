@@ -10,11 +10,20 @@ import java.security.SecureRandom;
  * @param indexSeed            mixes the index's hash so clients cannot aim at one probe run
  * @param compactBelowLiveRatio a sealed segment is compacted when less than this fraction of it
  *                             is live (default 0.5, so copying costs at most as much as it frees)
+ * @param diskReserveBytes     disk space new blocks may not take, kept for deletes, tombstones,
+ *                             hints and compaction (default 64 MiB)
  */
-record StoreOptions(long maxSegmentBytes, long indexSeed, double compactBelowLiveRatio) {
+record StoreOptions(long maxSegmentBytes, long indexSeed, double compactBelowLiveRatio, long diskReserveBytes) {
     static final double DEFAULT_COMPACT_BELOW = 0.5;
 
+    StoreOptions(long maxSegmentBytes, long indexSeed, double compactBelowLiveRatio) {
+        this(maxSegmentBytes, indexSeed, compactBelowLiveRatio, SpaceAccount.DISK_RESERVE_BYTES);
+    }
+
     StoreOptions {
+        if (diskReserveBytes < 0) {
+            throw new IllegalArgumentException("diskReserveBytes must not be negative, got " + diskReserveBytes);
+        }
         if (!(compactBelowLiveRatio > 0 && compactBelowLiveRatio <= 1)) {
             throw new IllegalArgumentException("compactBelowLiveRatio must be in (0, 1], got " + compactBelowLiveRatio);
         }
@@ -25,6 +34,6 @@ record StoreOptions(long maxSegmentBytes, long indexSeed, double compactBelowLiv
     }
 
     StoreOptions withMaxSegmentBytes(long bytes) {
-        return new StoreOptions(bytes, indexSeed, compactBelowLiveRatio);
+        return new StoreOptions(bytes, indexSeed, compactBelowLiveRatio, diskReserveBytes);
     }
 }
