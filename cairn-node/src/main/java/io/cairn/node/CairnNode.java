@@ -7,6 +7,7 @@ import io.cairn.core.Clock;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.NodeId;
 import io.cairn.core.NodeStatus;
+import io.cairn.node.apidrive.DriveService;
 import io.cairn.node.files.BlockFetcher;
 import io.cairn.node.files.FileRoute;
 import io.cairn.node.http.CairnHandler;
@@ -80,12 +81,13 @@ public final class CairnNode implements AutoCloseable {
     private final Membership membership;
     private final Server server;
     private final Gossiper gossiper;
+    private final DriveService drive;
     /** Everything to close, last opened first. */
     private final Deque<AutoCloseable> closers;
     private boolean closed;
 
     private CairnNode(NodeConfig config, NodeId id, URI url, BlockStore store, Membership membership,
-                      Server server, Gossiper gossiper, Deque<AutoCloseable> closers) {
+                      Server server, Gossiper gossiper, DriveService drive, Deque<AutoCloseable> closers) {
         this.config = config;
         this.id = id;
         this.url = url;
@@ -93,6 +95,7 @@ public final class CairnNode implements AutoCloseable {
         this.membership = membership;
         this.server = server;
         this.gossiper = gossiper;
+        this.drive = drive;
         this.closers = closers;
     }
 
@@ -108,6 +111,14 @@ public final class CairnNode implements AutoCloseable {
      */
     public static CairnNode start(NodeConfig config, Transport transport) {
         return start(config, transport, Clock.SYSTEM, new SecureRandom());
+    }
+
+    /**
+     * Starts a node whose leases, expiry and rate limits follow {@code clock} (tests pass a manual
+     * one); the production transport, a secure random.
+     */
+    public static CairnNode startWithClock(NodeConfig config, Clock clock) {
+        return start(config, null, clock, new SecureRandom());
     }
 
     static CairnNode start(NodeConfig config, Transport givenTransport, Clock clock, RandomGenerator random) {
@@ -149,16 +160,21 @@ public final class CairnNode implements AutoCloseable {
             ClusterAuth auth = new ClusterAuth(config.clusterKey());
             BlockFetcher fetcher = new BlockFetcher(store, membership, transport, config.replication(), FETCH_TIMEOUT, fetchers);
             Router router = routes(config, id, clock, store, membership, gossiper, metrics, auth, fetcher);
+            DriveService drive = new DriveService(config.drive(), config.replication(), clock, store, membership,
+                    transport, fetcher, auth);
+            closers.push(drive);
+            drive.register(router);
             server.setHandler(new CairnHandler(router, auth, metrics));
             server.start();
             gossiper.start();
             closers.push(gossiper);
+            drive.start();
             log.info("node {} serving {} (data {}, roles {}, capacity {}, join {}, cluster key {}, gossip every {} "
                             + "suspect after {} dead after {})", id.shortHex(), url, config.dataDir().toAbsolutePath(),
                     config.roles(), config.capacityBytes() == 0 ? "disk" : config.capacityBytes() + " bytes", config.join(),
                     config.clusterKey() == null ? "none (open)" : "set", config.gossipInterval(),
                     config.suspectAfter(), config.deadAfter());
-            return new CairnNode(config, id, url, store, membership, server, gossiper, closers);
+            return new CairnNode(config, id, url, store, membership, server, gossiper, drive, closers);
         } catch (Exception e) {
             closeAll(closers);
             if (e instanceof CairnException c) {
@@ -246,6 +262,11 @@ public final class CairnNode implements AutoCloseable {
 
     public NodeConfig config() {
         return config;
+    }
+
+    /** The API Drive role: its lease keeper and renewal batches can be run by hand (tests). */
+    public DriveService apiDrive() {
+        return drive;
     }
 
     /** This node's current view of the cluster (the data of {@code GET /nodes}). */

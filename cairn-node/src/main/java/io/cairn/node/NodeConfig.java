@@ -1,5 +1,6 @@
 package io.cairn.node;
 
+import io.cairn.node.apidrive.DriveSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,11 +32,13 @@ import java.util.Set;
  *                             refill rate and burst; 0 means unlimited (default 10,000)
  * @param fileReadAheadChunks  chunks a {@code GET /files} fetches ahead of the one it writes
  *                             (default 4); bounds its memory to this many chunks
+ * @param drive                API Drive: body limit, lease, per-IP limits, lease keeper (issue #5)
  */
 public record NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
                          long capacityBytes, Set<String> roles, Duration gossipInterval,
                          Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
-                         int replication, int putsPerSecondPerClient, int fileReadAheadChunks) {
+                         int replication, int putsPerSecondPerClient, int fileReadAheadChunks,
+                         DriveSettings drive) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_GOSSIP_INTERVAL = Duration.ofMillis(500);
     public static final int SUSPECT_AFTER_INTERVALS = 4;
@@ -63,6 +66,22 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
         require(fileReadAheadChunks >= 1 && fileReadAheadChunks <= 64,
                 "fileReadAheadChunks must be 1..64, got " + fileReadAheadChunks);
         require(clusterKey == null || !clusterKey.isBlank(), "clusterKey must not be blank (use null for --open)");
+        drive = Objects.requireNonNull(drive, "drive");
+    }
+
+    /** The fourteen fields before API Drive; its settings take their defaults. */
+    public NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
+                      long capacityBytes, Set<String> roles, Duration gossipInterval,
+                      Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
+                      int replication, int putsPerSecondPerClient, int fileReadAheadChunks) {
+        this(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval, suspectAfter, deadAfter,
+                forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, DriveSettings.DEFAULTS);
+    }
+
+    /** This config with other API Drive settings. */
+    public NodeConfig withDrive(DriveSettings settings) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, settings);
     }
 
     /** The original eight fields; everything else takes its default. */
@@ -84,27 +103,27 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
     /** This config with other gossip timings. */
     public NodeConfig withGossip(Duration interval, Duration suspect, Duration dead) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, interval,
-                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, drive);
     }
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(host, newPort, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, drive);
     }
 
     public NodeConfig withJoin(List<URI> newJoin) {
         return new NodeConfig(host, port, dataDir, newJoin, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, drive);
     }
 
     public NodeConfig withCapacityBytes(long bytes) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, bytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, drive);
     }
 
     public NodeConfig withPutsPerSecondPerClient(int rate) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks, drive);
     }
 
     /** The URL this node advertises to its peers. */
