@@ -64,6 +64,20 @@ final class NodeCommand implements Callable<Integer> {
             description = "roles this node plays, comma-separated (default: ${DEFAULT-VALUE})")
     List<String> roles;
 
+    @Option(names = "--lease-days", paramLabel = "DAYS", defaultValue = "30",
+            description = "API Drive: lease given on store and renewed to on read (default: ${DEFAULT-VALUE})")
+    int leaseDays;
+
+    @Option(names = "--drive-stores-per-minute", paramLabel = "N",
+            defaultValue = "" + io.cairn.node.apidrive.DriveSettings.DEFAULT_STORES_PER_PERIOD,
+            description = "API Drive: chunks one client IP may store per minute here; 0 = unlimited (default: ${DEFAULT-VALUE})")
+    int storesPerMinute;
+
+    @Option(names = "--drive-retrieves-per-minute", paramLabel = "N",
+            defaultValue = "" + io.cairn.node.apidrive.DriveSettings.DEFAULT_RETRIEVES_PER_PERIOD,
+            description = "API Drive: chunks one client IP may retrieve per minute here; 0 = unlimited (default: ${DEFAULT-VALUE})")
+    int retrievesPerMinute;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
@@ -102,7 +116,15 @@ final class NodeCommand implements Callable<Integer> {
         for (URI u : join) {
             joins.add(io.cairn.core.NodeInfoCodec.url(u.toString()));
         }
-        return new NodeConfig(host, port, data, joins, key, capacity, roleSet, NodeConfig.DEFAULT_GOSSIP_INTERVAL);
+        io.cairn.node.apidrive.DriveSettings drive;
+        try {
+            drive = io.cairn.node.apidrive.DriveSettings.DEFAULTS.withLease(java.time.Duration.ofDays(leaseDays))
+                    .withLimits(storesPerMinute, retrievesPerMinute, java.time.Duration.ofMinutes(1));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return new NodeConfig(host, port, data, joins, key, capacity, roleSet, NodeConfig.DEFAULT_GOSSIP_INTERVAL)
+                .withDrive(drive);
     }
 
     /**
