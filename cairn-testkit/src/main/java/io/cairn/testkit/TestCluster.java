@@ -1,5 +1,6 @@
 package io.cairn.testkit;
 
+import io.cairn.core.Clock;
 import io.cairn.core.NodeId;
 import io.cairn.node.CairnNode;
 import io.cairn.node.NodeConfig;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * An in-process cluster on 127.0.0.1 for tests: n storage nodes in temp directories, each on an
@@ -28,6 +30,8 @@ public final class TestCluster implements AutoCloseable {
     private final Path root;
     private final String clusterKey;
     private final List<Slot> slots = new ArrayList<>();
+    private final Clock clock;
+    private final UnaryOperator<NodeConfig> configure;
 
     private static final class Slot {
         final Path dataDir;
@@ -40,14 +44,24 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    private TestCluster(Path root, String clusterKey) {
+    private TestCluster(Path root, String clusterKey, Clock clock, UnaryOperator<NodeConfig> configure) {
         this.root = root;
         this.clusterKey = clusterKey;
+        this.clock = clock;
+        this.configure = configure;
     }
 
     /** Starts n nodes; node 0 first, the others joining it. */
     public static TestCluster start(int n, Path root) {
-        TestCluster cluster = new TestCluster(root, KEY);
+        return start(n, root, Clock.SYSTEM, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts n nodes on {@code clock} (leases, expiry, rate limits; a test may pass a clock whose
+     * wall time it moves), each node's config passed through {@code configure} first (issue #5).
+     */
+    public static TestCluster start(int n, Path root, Clock clock, UnaryOperator<NodeConfig> configure) {
+        TestCluster cluster = new TestCluster(root, KEY, clock, configure);
         try {
             for (int i = 0; i < n; i++) {
                 Slot slot = new Slot(Files.createDirectories(root.resolve("node-" + i)));
@@ -71,7 +85,7 @@ public final class TestCluster implements AutoCloseable {
                 .map(s -> s.node.url()).limit(1).toList();
         NodeConfig config = new NodeConfig(NodeConfig.DEFAULT_HOST, slot.port, slot.dataDir, join, clusterKey,
                 0, Set.of("storage"), GOSSIP_INTERVAL);
-        slot.node = CairnNode.start(config);
+        slot.node = CairnNode.startWithClock(configure.apply(config), clock);
         slot.port = slot.node.port();
         slot.id = slot.node.id();
     }
