@@ -1,7 +1,9 @@
 package io.cairn.node.apidrive;
 
 import io.cairn.core.Address;
+import io.cairn.core.CairnException;
 import io.cairn.core.Clock;
+import io.cairn.core.ErrorCode;
 import io.cairn.core.Lease;
 import io.cairn.core.apidrive.DriveCodec;
 import io.cairn.node.files.BlockFetcher;
@@ -53,9 +55,11 @@ final class DriveRetrieveRoute implements Route {
         Address id = codec.decodeRetrieveRequest(ex.readBody(DriveCodec.MAX_ID_DOCUMENT_BYTES));
         Optional<ByteBuffer> local = store.read(id);
         ByteBuffer content = local.isPresent() ? local.get() : fetcher.fetch(id);
-        byte[] data = new byte[content.remaining()];
-        content.duplicate().get(data);
-        byte[] reply = codec.encodeRetrieveResponse(id, data);
+        if (content.remaining() > codec.maxDataBytes()) {
+            throw new CairnException(ErrorCode.TOO_LARGE, "block " + id + " is " + content.remaining()
+                    + " bytes, more than API Drive's " + codec.maxDataBytes());
+        }
+        ByteBuffer reply = RetrieveFrame.of(id, content);
         Lease wanted = Lease.until(clock.now().plus(lease));
         if (local.isPresent()) {
             Optional<Lease> current = store.lease(id);
@@ -64,6 +68,6 @@ final class DriveRetrieveRoute implements Route {
             }
         }
         renewals.offer(id, wanted);
-        ex.respond(200, DriveService.BSON, ByteBuffer.wrap(reply));
+        ex.respond(200, DriveService.BSON, reply);
     }
 }
