@@ -152,8 +152,16 @@ public final class DriveBench {
                 long start = System.nanoTime();
                 SeedDownloader.Result r = downloader.download(manifest, target, ProgressListener.NONE);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf("seed download run %d: %d MiB, %d chunks in %.2f s = %.0f MB/s (%d failovers)%n", run,
+                System.out.printf("seed download run %d to a file (fsync'd): %d MiB, %d chunks in %.2f s = %.0f MB/s"
+                        + " (%d failovers)%n", run,
                         r.bytes() >> 20, r.chunks(), seconds, r.bytes() / 1e6 / seconds, r.failovers());
+            }
+            for (int run = 1; run <= 2; run++) {
+                long start = System.nanoTime();
+                SeedDownloader.Result r = downloader.download(manifest, OutputStream.nullOutputStream(), ProgressListener.NONE);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("seed download run %d to a null stream (network and verification only): %d MiB in"
+                        + " %.2f s = %.0f MB/s%n", run, r.bytes() >> 20, seconds, r.bytes() / 1e6 / seconds);
             }
             if (Files.mismatch(source, target) != -1) {
                 throw new IllegalStateException("downloaded file differs from the source");
