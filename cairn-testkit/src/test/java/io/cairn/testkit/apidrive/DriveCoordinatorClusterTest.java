@@ -43,27 +43,39 @@ class DriveCoordinatorClusterTest {
                 ids.add(id);
             }
             List<NodeId> all = List.of(cluster.id(0), cluster.id(1), cluster.id(2), cluster.id(3));
-            // the third copy may still be on its way when the quorum answered
-            await("seed " + seed + ": copies on exactly the 3 closest nodes").atMost(Duration.ofSeconds(10))
+            // The quorum (2) of the 3 closest answered; the third copy may still be on its way, or, if
+            // a replica looked suspect at that moment, went to the next closest node (hand-off).
+            await("seed " + seed + ": 3 copies, at least 2 on the 3 closest nodes").atMost(Duration.ofSeconds(10))
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-                    .until(() -> ids.stream().allMatch(id -> {
-                        List<NodeId> replicas = Placement.closest(id, all, 3);
-                        for (int n = 0; n < 4; n++) {
-                            if (cluster.node(n).store().contains(id) != replicas.contains(cluster.id(n))) {
-                                return false;
+                    .untilAsserted(() -> {
+                        for (Address id : ids) {
+                            List<NodeId> replicas = Placement.closest(id, all, 3);
+                            int onReplicas = 0;
+                            int copies = 0;
+                            for (int n = 0; n < 4; n++) {
+                                if (cluster.node(n).store().contains(id)) {
+                                    copies++;
+                                    onReplicas += replicas.contains(cluster.id(n)) ? 1 : 0;
+                                }
                             }
+                            assertThat(onReplicas).as("copies of %s on its replicas", id).isGreaterThanOrEqualTo(2);
+                            assertThat(copies).as("copies of %s", id).isGreaterThanOrEqualTo(3);
                         }
-                        return true;
-                    }));
+                    });
+            int onlyOnReplicas = 0;
             for (Address id : ids) {
                 List<NodeId> replicas = Placement.closest(id, all, 3);
                 int outsider = all.indexOf(all.stream().filter(x -> !replicas.contains(x)).findFirst().orElseThrow());
+                boolean handedOff = cluster.node(outsider).store().contains(id);
+                onlyOnReplicas += handedOff ? 0 : 1;
                 HttpResponse<byte[]> got = DriveCalls.retrieve(cluster.url(outsider), id);
                 assertThat(got.statusCode()).isEqualTo(200);
-                assertThat(DriveCalls.CODEC.decodeRetrieveResponse(got.body()).verify()).hasSize(
-                        (int) cluster.node(all.indexOf(replicas.getFirst())).store().sizeOf(id));
-                assertThat(cluster.node(outsider).store().contains(id)).as("a retrieve does not copy").isFalse();
+                assertThat(Address.of(DriveCalls.CODEC.decodeRetrieveResponse(got.body()).verify())).isEqualTo(id);
+                assertThat(cluster.node(outsider).store().contains(id)).as("a retrieve does not copy").isEqualTo(handedOff);
             }
+            // On a quiet machine every chunk lands on exactly its 3 closest nodes; under load (gossip
+            // marks a busy node suspect after 400 ms here) some go to the fourth, which is allowed.
+            System.out.printf("seed %d: %d of %d chunks on exactly their 3 closest nodes%n", seed, onlyOnReplicas, ids.size());
         }
     }
 
