@@ -77,6 +77,20 @@ final class NodeCommand implements Callable<Integer> {
             description = "also listen for the memcache text protocol on port P (default: off)")
     int memcachePort;
 
+    @Option(names = "--lease-days", paramLabel = "DAYS", defaultValue = "30",
+            description = "API Drive: lease given on store and renewed to on read (default: ${DEFAULT-VALUE})")
+    int leaseDays;
+
+    @Option(names = "--drive-stores-per-minute", paramLabel = "N",
+            defaultValue = "" + io.cairn.node.apidrive.DriveSettings.DEFAULT_STORES_PER_PERIOD,
+            description = "API Drive: chunks one client IP may store per minute here; 0 = unlimited (default: ${DEFAULT-VALUE})")
+    int storesPerMinute;
+
+    @Option(names = "--drive-retrieves-per-minute", paramLabel = "N",
+            defaultValue = "" + io.cairn.node.apidrive.DriveSettings.DEFAULT_RETRIEVES_PER_PERIOD,
+            description = "API Drive: chunks one client IP may retrieve per minute here; 0 = unlimited (default: ${DEFAULT-VALUE})")
+    int retrievesPerMinute;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
@@ -122,9 +136,13 @@ final class NodeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--memcache-port must be 0..65535");
         }
         try {
+            io.cairn.node.apidrive.DriveSettings drive = io.cairn.node.apidrive.DriveSettings.DEFAULTS // issue #5
+                    .withLease(java.time.Duration.ofDays(leaseDays))
+                    .withLimits(storesPerMinute, retrievesPerMinute, java.time.Duration.ofMinutes(1));
             return new NodeConfig(host, port, data, joins, key, capacity, roleSet, NodeConfig.DEFAULT_GOSSIP_INTERVAL)
                     .withPubSub(PubSubSettings.DEFAULTS.withCapability(maxContractDays, speedMbps, -1)) // issue #7
-                    .withDirectory(io.cairn.node.directory.DirectorySettings.DEFAULTS.withMemcachePort(memcachePort));
+                    .withDirectory(io.cairn.node.directory.DirectorySettings.DEFAULTS.withMemcachePort(memcachePort))
+                    .withDrive(drive);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

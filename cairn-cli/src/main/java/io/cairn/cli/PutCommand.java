@@ -44,8 +44,24 @@ final class PutCommand implements Callable<Integer> {
             description = "how long the blocks are kept unless renewed (default: 30 days)")
     String lease;
 
+    @Option(names = "--lease-days", paramLabel = "DAYS",
+            description = "like --lease, in whole days, 1 to 36500 (default: 30)")
+    Integer leaseDays;
+
+    @Option(names = "--apidrive-manifest", paramLabel = "OUT.json",
+            description = "also write the API Drive seed manifest {\"<file name>\": [{Id, Order, URL1..3}]}"
+                    + " whose URLs are the replicas' /api/drive/retrieve")
+    Path apidriveManifest;
+
     @Override
     public Integer call() throws Exception {
+        if (leaseDays != null) {
+            if (lease != null || leaseDays < 1 || leaseDays > 36_500) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--lease-days must be 1..36500 and not given with --lease");
+            }
+            lease = Long.toString(leaseDays * 86_400L);
+        }
         if (lease != null) {
             try {
                 Lease.parseHeader(lease, java.time.Instant.now());
@@ -60,6 +76,10 @@ final class PutCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--chunk-size: " + e.getMessage());
         }
         if (name != null) {
+            if (apidriveManifest != null) { // a named put may store a small file as one block: no chunk list
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--apidrive-manifest cannot be combined with --name (put the file, then bind it)");
+            }
             return NameCommands.put(main, spec, client, name, file);
         }
         try (CairnClient c = client.clientBuilder().chunkSize(chunk).lease(lease).build();
@@ -78,6 +98,10 @@ final class PutCommand implements Callable<Integer> {
                 address = c.put(path, progress);
             }
             progress.close();
+            if (apidriveManifest != null) {
+                String name = file.equals("-") ? "stdin" : Path.of(file).getFileName().toString();
+                DriveManifestIo.write(c, address, name, apidriveManifest);
+            }
             main.out().println(address.hex());
             return Main.EXIT_OK;
         }

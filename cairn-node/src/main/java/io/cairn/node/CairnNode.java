@@ -7,6 +7,7 @@ import io.cairn.core.Clock;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.NodeId;
 import io.cairn.core.NodeStatus;
+import io.cairn.node.apidrive.DriveService;
 import io.cairn.node.contracts.Contracts;
 import io.cairn.node.directory.DirectoryRole;
 import io.cairn.node.files.BlockFetcher;
@@ -85,12 +86,14 @@ public final class CairnNode implements AutoCloseable {
     private final Gossiper gossiper;
     private final Contracts contracts;
     private DirectoryRole directory;
+    private final DriveService drive;
     /** Everything to close, last opened first. */
     private final Deque<AutoCloseable> closers;
     private boolean closed;
 
     private CairnNode(NodeConfig config, NodeId id, URI url, BlockStore store, Membership membership,
-                      Server server, Gossiper gossiper, Contracts contracts, Deque<AutoCloseable> closers) {
+                      Server server, Gossiper gossiper, Contracts contracts, DriveService drive,
+                      Deque<AutoCloseable> closers) {
         this.config = config;
         this.id = id;
         this.url = url;
@@ -99,6 +102,7 @@ public final class CairnNode implements AutoCloseable {
         this.server = server;
         this.gossiper = gossiper;
         this.contracts = contracts;
+        this.drive = drive;
         this.closers = closers;
     }
 
@@ -114,6 +118,23 @@ public final class CairnNode implements AutoCloseable {
      */
     public static CairnNode start(NodeConfig config, Transport transport) {
         return start(config, transport, Clock.SYSTEM, new SecureRandom());
+    }
+
+    /**
+     * Starts a node whose leases, expiry and rate limits follow {@code clock} (tests pass a manual
+     * one); the production transport, a secure random.
+     */
+    public static CairnNode startWithClock(NodeConfig config, Clock clock) {
+        return startWithClock(config, null, clock);
+    }
+
+    /**
+     * Starts a node on {@code clock} that talks to its peers through {@code transport} (null means
+     * its own {@link JettyTransport}, as in {@link #start(NodeConfig, Transport)}); a secure random.
+     * Pub/sub, contracts, the directory and API Drive all follow that clock.
+     */
+    public static CairnNode startWithClock(NodeConfig config, Transport transport, Clock clock) {
+        return start(config, transport, clock, new SecureRandom());
     }
 
     static CairnNode start(NodeConfig config, Transport givenTransport, Clock clock, RandomGenerator random) {
@@ -166,6 +187,10 @@ public final class CairnNode implements AutoCloseable {
             directory[0] = DirectoryRole.start(config.directory(), config.dataDir(), config.host(), store, membership,
                     transport, fetcher, config.replication(), clock);
             directory[0].routes(router, store);
+            DriveService drive = new DriveService(config.drive(), config.replication(), clock, store, membership,
+                    transport, fetcher, auth); // issue #5: /api/drive/*, /internal/leases/query, GET /internal/blocks/*
+            closers.push(drive);
+            drive.register(router);
             server.setHandler(new CairnHandler(router, auth, metrics));
             server.start();
             gossiper.start();
@@ -173,12 +198,14 @@ public final class CairnNode implements AutoCloseable {
             contracts.start();
             closers.push(contracts);
             directory[0].startRounds();
+            drive.start();
             log.info("node {} serving {} (data {}, roles {}, capacity {}, join {}, cluster key {}, gossip every {} "
                             + "suspect after {} dead after {})", id.shortHex(), url, config.dataDir().toAbsolutePath(),
                     config.roles(), config.capacityBytes() == 0 ? "disk" : config.capacityBytes() + " bytes", config.join(),
                     config.clusterKey() == null ? "none (open)" : "set", config.gossipInterval(),
                     config.suspectAfter(), config.deadAfter());
-            CairnNode node = new CairnNode(config, id, url, store, membership, server, gossiper, contracts, closers);
+            CairnNode node = new CairnNode(config, id, url, store, membership, server, gossiper, contracts, drive,
+                    closers);
             node.directory = directory[0];
             return node;
         } catch (Exception e) {
@@ -280,6 +307,11 @@ public final class CairnNode implements AutoCloseable {
     /** The directory role (names, memcache). */
     public DirectoryRole directory() {
         return directory;
+    }
+
+    /** The API Drive role: its lease keeper and renewal batches can be run by hand (tests). */
+    public DriveService apiDrive() {
+        return drive;
     }
 
     /** This node's current view of the cluster (the data of {@code GET /nodes}). */

@@ -1,5 +1,6 @@
 package io.cairn.node;
 
+import io.cairn.node.apidrive.DriveSettings;
 import io.cairn.node.directory.DirectorySettings;
 import io.cairn.node.pubsub.PubSubSettings;
 import java.net.URI;
@@ -37,12 +38,14 @@ import java.util.Set;
  *                             {@link PubSubSettings#DEFAULTS}
  * @param directory            the directory role and memcache face (issue #4), see
  *                             {@link DirectorySettings}; null means its defaults
+ * @param drive                API Drive: body limit, lease, per-IP limits, lease keeper (issue #5);
+ *                             null means {@link DriveSettings#DEFAULTS}
  */
 public record NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
                          long capacityBytes, Set<String> roles, Duration gossipInterval,
                          Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
                          int replication, int putsPerSecondPerClient, int fileReadAheadChunks,
-                         PubSubSettings pubsub, DirectorySettings directory) {
+                         PubSubSettings pubsub, DirectorySettings directory, DriveSettings drive) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_GOSSIP_INTERVAL = Duration.ofMillis(500);
     public static final int SUSPECT_AFTER_INTERVALS = 4;
@@ -72,30 +75,38 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
         require(clusterKey == null || !clusterKey.isBlank(), "clusterKey must not be blank (use null for --open)");
         pubsub = pubsub == null ? PubSubSettings.DEFAULTS : pubsub;
         directory = directory == null ? DirectorySettings.DEFAULTS : directory;
+        drive = drive == null ? DriveSettings.DEFAULTS : drive;
     }
 
-    /** The fourteen fields before issue #7; pub/sub takes its defaults. */
+    /** The fourteen fields before issues #7, #4 and #5; pub/sub, directory and API Drive take their defaults. */
     public NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
                       long capacityBytes, Set<String> roles, Duration gossipInterval,
                       Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
                       int replication, int putsPerSecondPerClient, int fileReadAheadChunks) {
         this(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval, suspectAfter, deadAfter,
                 forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, PubSubSettings.DEFAULTS,
-                DirectorySettings.DEFAULTS);
+                DirectorySettings.DEFAULTS, DriveSettings.DEFAULTS);
     }
 
     /** This config with other pub/sub and contract settings. */
     public NodeConfig withPubSub(PubSubSettings settings) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                settings, directory);
+                settings, directory, drive);
     }
 
     /** This config with other directory settings. */
     public NodeConfig withDirectory(DirectorySettings settings) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                pubsub, settings);
+                pubsub, settings, drive);
+    }
+
+    /** This config with other API Drive settings. */
+    public NodeConfig withDrive(DriveSettings settings) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
+                pubsub, directory, settings);
     }
 
     /** The original eight fields; everything else takes its default. */
@@ -117,27 +128,27 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
     /** This config with other gossip timings. */
     public NodeConfig withGossip(Duration interval, Duration suspect, Duration dead) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, interval,
-                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory);
+                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive);
     }
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(host, newPort, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive);
     }
 
     public NodeConfig withJoin(List<URI> newJoin) {
         return new NodeConfig(host, port, dataDir, newJoin, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive);
     }
 
     public NodeConfig withCapacityBytes(long bytes) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, bytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive);
     }
 
     public NodeConfig withPutsPerSecondPerClient(int rate) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks, pubsub, directory);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks, pubsub, directory, drive);
     }
 
     /** The URL this node advertises to its peers. */

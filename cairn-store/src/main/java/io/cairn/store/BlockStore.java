@@ -61,6 +61,15 @@ public interface BlockStore extends Closeable {
     /** Visits every stored address (a snapshot-consistent-enough inventory, for /has reports). */
     void forEachAddress(Consumer<Address> visitor);
 
+    /**
+     * Visits every block still held with its lease, expired ones included until {@link #expire}
+     * reclaims them (they are not served meanwhile). The lease keeper of API Drive uses it to ask
+     * the other replicas before a block's space is reclaimed. Added for issue #5.
+     */
+    default void forEachLease(java.util.function.BiConsumer<Address, Lease> visitor) {
+        forEachAddress(a -> lease(a).ifPresent(l -> visitor.accept(a, l)));
+    }
+
     /** Re-hashes up to {@code maxBytes} of stored blocks from where the last call stopped. */
     ScrubReport scrub(long maxBytes);
 

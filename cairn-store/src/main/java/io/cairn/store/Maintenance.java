@@ -106,6 +106,15 @@ final class Maintenance {
         }
     }
 
+    /** Visits every indexed block with its lease, expired ones too (issue #5: the lease keeper). */
+    void forEachLease(java.util.function.BiConsumer<Address, io.cairn.core.Lease> visitor) {
+        for (int shard = 0; shard < BlockIndex.SHARDS; shard++) {
+            for (Entry e : entriesOf(state.index, shard)) {
+                visitor.accept(addressOf(e), new io.cairn.core.Lease(e.lease()));
+            }
+        }
+    }
+
     BlockStore.ScrubReport scrub(long maxBytes) {
         return scrubber.scrub(maxBytes);
     }

@@ -277,6 +277,12 @@ final class SegmentBlockStore implements BlockStore {
     }
 
     @Override
+    public void forEachLease(java.util.function.BiConsumer<Address, Lease> visitor) {
+        ensureOpen();
+        maintenance.forEachLease(visitor);
+    }
+
+    @Override
     public ScrubReport scrub(long maxBytes) {
         ensureOpen();
         return maintenance.scrub(maxBytes);

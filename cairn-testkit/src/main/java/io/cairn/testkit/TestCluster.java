@@ -1,6 +1,7 @@
 package io.cairn.testkit;
 
 import io.cairn.client.Transport;
+import io.cairn.core.Clock;
 import io.cairn.core.NodeId;
 import io.cairn.node.CairnNode;
 import io.cairn.node.NodeConfig;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * An in-process cluster on 127.0.0.1 for tests: n storage nodes in temp directories, each on an
@@ -31,8 +33,12 @@ public final class TestCluster implements AutoCloseable {
     private final Path root;
     private final String clusterKey;
     private final List<Slot> slots = new ArrayList<>();
-    private BiFunction<Integer, NodeConfig, NodeConfig> configure = (i, c) -> c;
-    private Transport transport;
+    /** Changes each node's default config (node index, config); identity unless a start overload sets it. */
+    private final BiFunction<Integer, NodeConfig, NodeConfig> configure;
+    /** Shared by every node when not null (the caller closes it); else each node has its own. */
+    private final Transport transport;
+    /** Leases, expiry, rate limits of every node. */
+    private final Clock clock;
 
     private static final class Slot {
         final Path dataDir;
@@ -45,14 +51,18 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    private TestCluster(Path root, String clusterKey) {
+    private TestCluster(Path root, String clusterKey, BiFunction<Integer, NodeConfig, NodeConfig> configure,
+                        Transport transport, Clock clock) {
         this.root = root;
         this.clusterKey = clusterKey;
+        this.configure = configure == null ? (i, c) -> c : configure;
+        this.transport = transport;
+        this.clock = clock == null ? Clock.SYSTEM : clock;
     }
 
     /** Starts n nodes; node 0 first, the others joining it. */
     public static TestCluster start(int n, Path root) {
-        return start(n, root, (i, c) -> c, null);
+        return start(n, root, (i, c) -> c, null, Clock.SYSTEM);
     }
 
     /**
@@ -62,9 +72,29 @@ public final class TestCluster implements AutoCloseable {
      */
     public static TestCluster start(int n, Path root, BiFunction<Integer, NodeConfig, NodeConfig> configure,
                                     Transport transport) {
-        TestCluster cluster = new TestCluster(root, KEY);
-        cluster.configure = configure;
-        cluster.transport = transport;
+        return start(n, root, configure, transport, Clock.SYSTEM);
+    }
+
+    /**
+     * Starts n nodes on {@code clock} (leases, expiry, rate limits; a test may pass a clock whose
+     * wall time it moves), each node's config passed through {@code configure} first (issue #5).
+     */
+    public static TestCluster start(int n, Path root, Clock clock, UnaryOperator<NodeConfig> configure) {
+        return start(n, root, (i, c) -> configure.apply(c), null, clock);
+    }
+
+    /** Starts n nodes with the given directory settings (e.g. fast anti-entropy, memcache on port 0). */
+    public static TestCluster start(int n, Path root, DirectorySettings directory) {
+        return start(n, root, (i, c) -> c.withDirectory(directory), null, Clock.SYSTEM);
+    }
+
+    /**
+     * The one path every overload takes: configure (null means as is), transport (null means one
+     * per node), clock (null means the system clock).
+     */
+    public static TestCluster start(int n, Path root, BiFunction<Integer, NodeConfig, NodeConfig> configure,
+                                    Transport transport, Clock clock) {
+        TestCluster cluster = new TestCluster(root, KEY, configure, transport, clock);
         try {
             for (int i = 0; i < n; i++) {
                 cluster.addNode();
@@ -76,11 +106,6 @@ public final class TestCluster implements AutoCloseable {
         return cluster;
     }
 
-    /** Starts n nodes with the given directory settings (e.g. fast anti-entropy, memcache on port 0). */
-    public static TestCluster start(int n, Path root, DirectorySettings directory) {
-        return start(n, root, (i, c) -> c.withDirectory(directory), null);
-    }
-
     private void startSlot(int i) {
         Slot slot = slots.get(i);
         // Join through the first other running node, so a restarted node 0 finds the cluster too.
@@ -88,7 +113,7 @@ public final class TestCluster implements AutoCloseable {
                 .map(s -> s.node.url()).limit(1).toList();
         NodeConfig config = configure.apply(i, new NodeConfig(NodeConfig.DEFAULT_HOST, slot.port, slot.dataDir, join,
                 clusterKey, 0, Set.of("storage"), GOSSIP_INTERVAL));
-        slot.node = CairnNode.start(config, transport);
+        slot.node = CairnNode.startWithClock(config, transport, clock);
         slot.port = slot.node.port();
         slot.id = slot.node.id();
     }
