@@ -31,11 +31,13 @@ import java.util.Set;
  *                             refill rate and burst; 0 means unlimited (default 10,000)
  * @param fileReadAheadChunks  chunks a {@code GET /files} fetches ahead of the one it writes
  *                             (default 4); bounds its memory to this many chunks
+ * @param distribute           self-healing: reporting, health checks, repair, scrubbing (issue #3)
  */
 public record NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
                          long capacityBytes, Set<String> roles, Duration gossipInterval,
                          Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
-                         int replication, int putsPerSecondPerClient, int fileReadAheadChunks) {
+                         int replication, int putsPerSecondPerClient, int fileReadAheadChunks,
+                         DistributeConfig distribute) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_GOSSIP_INTERVAL = Duration.ofMillis(500);
     public static final int SUSPECT_AFTER_INTERVALS = 4;
@@ -63,6 +65,16 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
         require(fileReadAheadChunks >= 1 && fileReadAheadChunks <= 64,
                 "fileReadAheadChunks must be 1..64, got " + fileReadAheadChunks);
         require(clusterKey == null || !clusterKey.isBlank(), "clusterKey must not be blank (use null for --open)");
+        Objects.requireNonNull(distribute, "distribute");
+    }
+
+    /** The fourteen fields before issue #3; self-healing settings take their defaults. */
+    public NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
+                      long capacityBytes, Set<String> roles, Duration gossipInterval,
+                      Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
+                      int replication, int putsPerSecondPerClient, int fileReadAheadChunks) {
+        this(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval, suspectAfter, deadAfter,
+                forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, DistributeConfig.DEFAULTS);
     }
 
     /** The original eight fields; everything else takes its default. */
@@ -84,27 +96,46 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
     /** This config with other gossip timings. */
     public NodeConfig withGossip(Duration interval, Duration suspect, Duration dead) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, interval,
-                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, distribute);
     }
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(host, newPort, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, distribute);
     }
 
     public NodeConfig withJoin(List<URI> newJoin) {
         return new NodeConfig(host, port, dataDir, newJoin, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, distribute);
     }
 
     public NodeConfig withCapacityBytes(long bytes) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, bytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, distribute);
     }
 
     public NodeConfig withPutsPerSecondPerClient(int rate) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks, distribute);
+    }
+
+    /** This config with other self-healing settings. */
+    public NodeConfig withDistribute(DistributeConfig settings) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
+                settings);
+    }
+
+    /** This config with other roles. */
+    public NodeConfig withRoles(Set<String> newRoles) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, newRoles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
+                distribute);
+    }
+
+    /** Whether this node plays the distribute role (SPEC §3.2). */
+    public boolean playsDistribute() {
+        return roles.contains("distribute");
     }
 
     /** The URL this node advertises to its peers. */
