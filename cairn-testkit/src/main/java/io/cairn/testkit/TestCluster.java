@@ -25,8 +25,15 @@ public final class TestCluster implements AutoCloseable {
     /** Fast gossip so that tests see membership changes within a second or two. */
     public static final Duration GOSSIP_INTERVAL = Duration.ofMillis(100);
 
+    /** Changes node i's config before it starts (and again at each restart). */
+    @FunctionalInterface
+    public interface Customizer {
+        NodeConfig apply(int index, NodeConfig base);
+    }
+
     private final Path root;
     private final String clusterKey;
+    private Customizer customizer = (i, c) -> c;
     private final List<Slot> slots = new ArrayList<>();
 
     private static final class Slot {
@@ -47,7 +54,13 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts n nodes; node 0 first, the others joining it. */
     public static TestCluster start(int n, Path root) {
+        return start(n, root, (i, c) -> c);
+    }
+
+    /** Starts n nodes, each config passed through {@code customizer} first. */
+    public static TestCluster start(int n, Path root, Customizer customizer) {
         TestCluster cluster = new TestCluster(root, KEY);
+        cluster.customizer = customizer;
         try {
             for (int i = 0; i < n; i++) {
                 Slot slot = new Slot(Files.createDirectories(root.resolve("node-" + i)));
@@ -71,7 +84,7 @@ public final class TestCluster implements AutoCloseable {
                 .map(s -> s.node.url()).limit(1).toList();
         NodeConfig config = new NodeConfig(NodeConfig.DEFAULT_HOST, slot.port, slot.dataDir, join, clusterKey,
                 0, Set.of("storage"), GOSSIP_INTERVAL);
-        slot.node = CairnNode.start(config);
+        slot.node = CairnNode.start(customizer.apply(i, config));
         slot.port = slot.node.port();
         slot.id = slot.node.id();
     }

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *       it registers and sends its whole inventory again before it counts as a holder.</li>
  * </ul>
  * Health: every {@code healthInterval} each registered node is asked {@code GET /id} (and must
- * answer with its own ID) within the interval (at least 100 ms, at most 5 s); {@link NodeHealth}
+ * answer with its own ID) within the interval (at least 1 s, at most 5 s); {@link NodeHealth}
  * turns answers into alive / suspect / dead.
  */
 public final class DistributeService implements AutoCloseable {
@@ -58,6 +58,13 @@ public final class DistributeService implements AutoCloseable {
     /** Blocks reported expired are not repaired for this long: the other copies expire too. */
     static final Duration EXPIRED_HOLD = Duration.ofMinutes(5);
     static final int MAX_EXPIRED_TRACKED = 1 << 20;
+    /**
+     * A health check waits for its answer the health interval, but at least one second: a node
+     * busy with fsyncs must not be judged dead for a slow answer; it is declared dead by failing
+     * to answer at all. At most five seconds, so a round never drags on.
+     */
+    static final Duration MIN_HEALTH_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration MAX_HEALTH_TIMEOUT = Duration.ofSeconds(5);
 
     final NodeId serviceId;
     final Transport transport;
@@ -228,7 +235,7 @@ public final class DistributeService implements AutoCloseable {
     /** One health round: asks every registered node {@code GET /id} at once, then judges. */
     void healthRound() {
         try {
-            Duration timeout = clamp(config.healthInterval(), Duration.ofMillis(100), Duration.ofSeconds(5));
+            Duration timeout = clamp(config.healthInterval(), MIN_HEALTH_TIMEOUT, MAX_HEALTH_TIMEOUT);
             Map<StorageNode, CompletableFuture<Boolean>> asked = new LinkedHashMap<>();
             for (StorageNode node : nodes.values()) {
                 if (!node.registered() || node.url() == null) {

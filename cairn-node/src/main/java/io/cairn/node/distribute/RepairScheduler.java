@@ -83,6 +83,8 @@ final class RepairScheduler implements AutoCloseable {
     private Map<Address, Long> overSinceNanos = new HashMap<>();
     private long queueEpoch;
     private long lastPassNanos;
+    /** When a block waiting out its trim grace becomes trimmable: a pass is due then. */
+    private long graceDueNanos = Long.MAX_VALUE;
     final AtomicLong copiesDone = new AtomicLong();
     final AtomicLong copyBytes = new AtomicLong();
     final AtomicLong copyFailures = new AtomicLong();
@@ -148,7 +150,7 @@ final class RepairScheduler implements AutoCloseable {
         Order next = queue.pollFirst();
         if (next == null) {
             long now = service.clock.nanoTime();
-            boolean due = dirty || now - lastPassNanos >= PERIODIC_PASS.toNanos();
+            boolean due = dirty || now - lastPassNanos >= PERIODIC_PASS.toNanos() || now >= graceDueNanos;
             if (due && inFlight() == 0 && now - lastPassNanos >= MIN_PASS_GAP.toNanos()) {
                 dirty = false;
                 queueEpoch = epoch;
@@ -184,6 +186,7 @@ final class RepairScheduler implements AutoCloseable {
         Map<Address, Long> overSince = new HashMap<>();
         long graceNanos = service.config.trimGrace().toNanos();
         long[] counts = new long[6]; // blocks, under, misplaced, over, unavailable, copies
+        long[] graceDue = {Long.MAX_VALUE};
         int[] totalCopies = {0};
         int placeable = picture.healthy.size() + picture.suspect.size();
         int want = Math.min(service.replication, placeable);
@@ -231,11 +234,14 @@ final class RepairScheduler implements AutoCloseable {
                     overSince.put(address, since);
                     if (t0 - since >= graceNanos && trims.size() < MAX_QUEUED_TRIMS) {
                         trims.addAll(plan.trims());
+                    } else {
+                        graceDue[0] = Math.min(graceDue[0], since + graceNanos);
                     }
                 }
             }
         });
         overSinceNanos = overSince;
+        graceDueNanos = graceDue[0];
         for (List<CopyOrder> bucket : buckets) {
             for (CopyOrder c : bucket) {
                 queue.addLast(new Order(c, null));

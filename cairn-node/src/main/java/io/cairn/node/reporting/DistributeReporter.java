@@ -54,7 +54,10 @@ public final class DistributeReporter implements BlockStore.BlockListener, AutoC
     static final Duration TICK = Duration.ofMillis(50);
     static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** A report or registration that takes longer is retried (a batch is about 670 KB). */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    /** {@code GET /id} of the service, before registering and when pinging. */
+    static final Duration ID_TIMEOUT = Duration.ofSeconds(2);
 
     private final NodeId self;
     private final URI selfUrl;
@@ -281,7 +284,7 @@ public final class DistributeReporter implements BlockStore.BlockListener, AutoC
     }
 
     private String fetchServiceId() {
-        HttpReply reply = call("GET", "/id", null);
+        HttpReply reply = call("GET", "/id", null, ID_TIMEOUT);
         if (reply == null || reply.status() != 200) {
             return null;
         }
@@ -289,15 +292,19 @@ public final class DistributeReporter implements BlockStore.BlockListener, AutoC
     }
 
     private HttpReply call(String method, String path, byte[] body) {
+        return call(method, path, body, CALL_TIMEOUT);
+    }
+
+    private HttpReply call(String method, String path, byte[] body, Duration timeout) {
         URI target = service;
         if (target == null) {
             return null;
         }
         HttpCall call = new HttpCall(method, target.resolve(path),
                 body == null ? Map.of() : Map.of("Content-Type", "application/json"),
-                body == null ? null : ByteBuffer.wrap(body), CALL_TIMEOUT, true);
+                body == null ? null : ByteBuffer.wrap(body), timeout, true);
         try {
-            return transport.exchange(call).get(CALL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return transport.exchange(call).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
