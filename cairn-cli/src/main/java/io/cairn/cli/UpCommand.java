@@ -56,7 +56,8 @@ final class UpCommand implements Callable<Integer> {
         PrintWriter out = main.out();
         for (int i = 0; i < nodes; i++) {
             CairnNode n = cluster.node(i);
-            out.printf("node %d  %s  id %s  data %s%n", i, n.url(), n.id().shortHex(), data.resolve("node-" + i));
+            out.printf("node %d  %s  id %s  data %s%s%n", i, n.url(), n.id().shortHex(), data.resolve("node-" + i),
+                    i == 0 ? "  (also the distribute service)" : "");
         }
         out.flush();
         boolean converged;
@@ -67,7 +68,7 @@ final class UpCommand implements Callable<Integer> {
         if (!converged) {
             out.printf("warning: node 0 does not yet see all %d nodes alive; check `cairn nodes`%n", nodes);
         }
-        out.printf("%d nodes up; try `cairn put FILE` and `cairn nodes`. Stop with Ctrl-C.%n", nodes);
+        out.printf("%d nodes up; try `cairn put FILE`, `cairn nodes` and `cairn status`. Stop with Ctrl-C.%n", nodes);
         out.flush();
         NodeCommand.awaitShutdown(cluster::close);
         return Main.EXIT_OK;
