@@ -48,7 +48,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class RepairScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RepairScheduler.class);
-    static final int MAX_COPIES_IN_FLIGHT = 16;
+    static final int MAX_COPIES_IN_FLIGHT = 64;
     static final int MAX_QUEUED_COPIES = 200_000;
     static final int MAX_QUEUED_TRIMS = 100_000;
     static final int MAX_TRIM_TRACKED = 1 << 20;
