@@ -165,7 +165,7 @@ public final class DistributeService implements AutoCloseable {
             log.info("storage node {} inventory complete: {} blocks", id.shortHex(), node.holdings.get());
         }
         if (report.total() > 0) {
-            repair.markDirty();
+            repair.markReported();
         }
         return true;
     }

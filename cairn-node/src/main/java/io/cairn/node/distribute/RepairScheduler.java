@@ -54,6 +54,12 @@ final class RepairScheduler implements AutoCloseable {
     static final int MAX_TRIM_TRACKED = 1 << 20;
     static final Duration PERIODIC_PASS = Duration.ofSeconds(30);
     static final Duration MIN_PASS_GAP = Duration.ofMillis(200);
+    /**
+     * After {@code /has} reports (and nothing else) changed, wait this long before planning: a
+     * fresh write reaches its replicas, and their reports the service, within a few reporter
+     * ticks, and copying a block whose other replicas have not reported yet only wastes a pull.
+     */
+    static final Duration REPORT_SETTLE = Duration.ofSeconds(1);
     static final Duration IDLE_TICK = Duration.ofMillis(50);
     static final Duration PULL_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DELETE_TIMEOUT = Duration.ofSeconds(10);
@@ -76,6 +82,7 @@ final class RepairScheduler implements AutoCloseable {
     private final ArrayDeque<Order> queue = new ArrayDeque<>();
     private final Thread thread;
     private volatile boolean dirty = true;
+    private final AtomicLong reportedAtNanos = new AtomicLong(Long.MAX_VALUE);
     private volatile boolean running = true;
     private volatile String blockedBecause = "not started";
     private volatile PassStats last = PassStats.NONE;
@@ -101,8 +108,14 @@ final class RepairScheduler implements AutoCloseable {
         thread.start();
     }
 
+    /** Node standing changed: plan again as soon as possible. */
     void markDirty() {
         dirty = true;
+    }
+
+    /** Holdings changed by reports: plan again once they have settled. */
+    void markReported() {
+        reportedAtNanos.set(service.clock.nanoTime());
     }
 
     String blockedBecause() {
@@ -150,9 +163,14 @@ final class RepairScheduler implements AutoCloseable {
         Order next = queue.pollFirst();
         if (next == null) {
             long now = service.clock.nanoTime();
-            boolean due = dirty || now - lastPassNanos >= PERIODIC_PASS.toNanos() || now >= graceDueNanos;
+            long reported = reportedAtNanos.get();
+            boolean settled = reported != Long.MAX_VALUE && now - reported >= REPORT_SETTLE.toNanos();
+            boolean due = dirty || settled || now - lastPassNanos >= PERIODIC_PASS.toNanos() || now >= graceDueNanos;
             if (due && inFlight() == 0 && now - lastPassNanos >= MIN_PASS_GAP.toNanos()) {
                 dirty = false;
+                if (settled) {
+                    reportedAtNanos.compareAndSet(reported, Long.MAX_VALUE); // a newer report keeps its turn
+                }
                 queueEpoch = epoch;
                 pass();
                 lastPassNanos = service.clock.nanoTime();
@@ -329,8 +347,10 @@ final class RepairScheduler implements AutoCloseable {
                         }
                     }
                     limiter.reserve(size - COPY_ESTIMATE_BYTES, service.clock.nanoTime());
-                    copiesDone.incrementAndGet();
-                    copyBytes.addAndGet(size);
+                    if (reply.status() == 201) {
+                        copiesDone.incrementAndGet();
+                        copyBytes.addAndGet(size);
+                    }
                     return;
                 }
                 case 404 -> {
