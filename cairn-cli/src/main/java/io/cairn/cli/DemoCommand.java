@@ -33,14 +33,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code cairn demo}: the promise of SPEC §2 and §5 in one command. Starts a throw-away cluster
- * of five nodes on free ports in a temp directory, stores a seeded random file, stops the node
- * that holds the most of its chunks, reads the file back verified, and cleans up. Exit 0 only if
- * the bytes read back are the bytes stored.
+ * {@code cairn demo}: the promise of SPEC §2, §3.2 and §5 in one command. Starts a throw-away
+ * cluster of five nodes on free ports in a temp directory (node 0 also the distribute service),
+ * stores a seeded random file, stops the node that holds the most of its chunks, reads the file
+ * back verified, then watches the cluster heal: the distribute service sees the node die and
+ * copies its blocks until every block is again on its 3 closest alive nodes, which the demo
+ * checks by asking those nodes. Exit 0 only if the bytes read back are the bytes stored and the
+ * cluster healed within {@link #HEAL_BOUND}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Start a throw-away cluster, store a file, stop a node, read it back.")
 final class DemoCommand implements Callable<Integer> {
     static final int NODES = 5;
+    static final Duration HEAL_BOUND = Duration.ofSeconds(60);
+    /** Quick health checks so that the demo shows a death within a second or two. */
+    static final io.cairn.node.DistributeConfig HEALING = io.cairn.node.DistributeConfig.DEFAULTS
+            .withHealth(Duration.ofMillis(250), 3);
 
     @ParentCommand
     Main main;
@@ -78,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
         try (JettyTransport transport = new JettyTransport(key)) {
             say("starting %d nodes on free ports in %s", NODES, root);
             long t0 = System.nanoTime();
-            cluster = LocalCluster.start("127.0.0.1", 0, root.resolve("nodes"), NODES, key);
+            cluster = LocalCluster.start("127.0.0.1", 0, root.resolve("nodes"), NODES, key, HEALING);
             for (int i = 0; i < NODES; i++) {
                 CairnNode n = cluster.node(i);
                 detail("node %d  %s  id %s", i, n.url(), n.id().shortHex());
@@ -134,6 +141,11 @@ final class DemoCommand implements Callable<Integer> {
                 say("read it back with node %d down in %s (%s): every chunk and the whole file verified", victimIndex,
                         since(t2), rate(size, t2));
                 detail("SHA-256 %s matches", Hex.encode(copySha).substring(0, 16) + "...");
+
+                List<Address> blocks = new java.util.ArrayList<>();
+                blocks.add(address);
+                manifest.chunks().forEach(c -> blocks.add(c.id()));
+                heal(transport, cluster, victimIndex, blocks, t2);
             }
         } finally {
             if (cluster != null) {
@@ -147,6 +159,65 @@ final class DemoCommand implements Callable<Integer> {
         }
         say("demo passed; cluster stopped%s", keep ? "" : " and its temp directory removed");
         return Main.EXIT_OK;
+    }
+
+    /** Watches the distribute service repair, then checks placement by asking the nodes themselves. */
+    private void heal(JettyTransport transport, LocalCluster cluster, int victim, List<Address> blocks, long since)
+            throws InterruptedException {
+        java.net.URI service = cluster.node(0).url();
+        say("the distribute service (node 0) checks every node's health; it re-replicates node %d's blocks", victim);
+        List<CairnNode> alive = new java.util.ArrayList<>(cluster.nodes());
+        alive.remove(victim);
+        long deadline = System.nanoTime() + HEAL_BOUND.toNanos();
+        String lastLine = "";
+        while (true) {
+            tools.jackson.databind.JsonNode s = status(transport, service);
+            String victimState = "?";
+            for (tools.jackson.databind.JsonNode n : s.get("nodes")) {
+                if (n.get("id").stringValue().equals(cluster.node(victim).id().hex())) {
+                    victimState = n.get("state").stringValue();
+                }
+            }
+            String line = String.format(Locale.ROOT, "node %d is %s; repair %s, %d copies made, %d blocks under-replicated",
+                    victim, victimState, s.get("repairState").stringValue(), s.get("copiesDone").longValue(),
+                    s.get("underReplicated").longValue());
+            if (!line.equals(lastLine)) {
+                detail("%s (%s)", line, since(since));
+                lastLine = line;
+            }
+            if (victimState.equals("dead") && misplaced(transport, alive, blocks) == 0) {
+                say("healed %s after node %d stopped: every one of the %d blocks is again on its 3 closest alive"
+                        + " nodes (asked each of them)", since(since), victim, blocks.size());
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CairnException(ErrorCode.UNAVAILABLE, "the cluster did not heal within " + HEAL_BOUND.toSeconds()
+                        + " s; " + misplaced(transport, alive, blocks) + " blocks still misplaced");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static tools.jackson.databind.JsonNode status(JettyTransport transport, java.net.URI service) {
+        HttpCall call = HttpCall.get(service.resolve("/distribute/status")).withTimeout(Duration.ofSeconds(5));
+        return io.cairn.core.Json.MAPPER.readTree(transport.exchange(call).join().body());
+    }
+
+    /** How many blocks are not held by all of their 3 closest alive nodes, asking those nodes. */
+    private static int misplaced(JettyTransport transport, List<CairnNode> alive, List<Address> blocks) {
+        int wrong = 0;
+        for (Address a : blocks) {
+            List<CairnNode> top = io.cairn.core.Placement.closest(a, alive, 3, CairnNode::id);
+            for (CairnNode n : top) {
+                HttpCall head = new HttpCall("HEAD", n.url().resolve("/blocks/" + a.hex()), Map.of(), null,
+                        Duration.ofSeconds(10), false);
+                if (transport.exchange(head).join().status() != 200) {
+                    wrong++;
+                    break;
+                }
+            }
+        }
+        return wrong;
     }
 
     private void say(String format, Object... args) {

@@ -33,11 +33,27 @@ final class LocalCluster implements AutoCloseable {
     private LocalCluster() {}
 
     static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey) {
-        return start(host, basePort, root, count, clusterKey, -1);
+        return start(host, basePort, root, count, clusterKey, -1, io.cairn.node.DistributeConfig.DEFAULTS);
     }
 
     /** As above; with {@code memcacheBasePort} ≥ 0 node i also serves memcache on memcacheBasePort + i (0: any port). */
     static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey, int memcacheBasePort) {
+        return start(host, basePort, root, count, clusterKey, memcacheBasePort, io.cairn.node.DistributeConfig.DEFAULTS);
+    }
+
+    /** Node 0 also plays the distribute role (SPEC §4); every node uses {@code healing}. */
+    static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey,
+                              io.cairn.node.DistributeConfig healing) {
+        return start(host, basePort, root, count, clusterKey, -1, healing);
+    }
+
+    /**
+     * The one path: node 0 also plays the distribute role (SPEC §4), every node uses
+     * {@code healing}; with {@code memcacheBasePort} ≥ 0 node i also serves memcache on
+     * memcacheBasePort + i (0: any port).
+     */
+    static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey,
+                              int memcacheBasePort, io.cairn.node.DistributeConfig healing) {
         if (count < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node");
         }
@@ -45,11 +61,11 @@ final class LocalCluster implements AutoCloseable {
         try {
             for (int i = 0; i < count; i++) {
                 List<URI> join = i == 0 ? List.of() : List.of(cluster.nodes.getFirst().url());
-                // Node 0 is also meant to play the distribute role (SPEC §4); it is started with the
-                // storage role only until the node supports distribute.
+                Set<String> roles = i == 0 ? Set.of(NodeInfo.ROLE_STORAGE, NodeInfo.ROLE_DISTRIBUTE)
+                        : Set.of(NodeInfo.ROLE_STORAGE);
                 NodeConfig config = new NodeConfig(host, basePort == 0 ? 0 : basePort + i,
-                        root.resolve("node-" + i), join, clusterKey, 0, Set.of(NodeInfo.ROLE_STORAGE),
-                        NodeConfig.DEFAULT_GOSSIP_INTERVAL);
+                        root.resolve("node-" + i), join, clusterKey, 0, roles,
+                        NodeConfig.DEFAULT_GOSSIP_INTERVAL).withDistribute(healing);
                 if (memcacheBasePort >= 0) {
                     config = config.withDirectory(io.cairn.node.directory.DirectorySettings.DEFAULTS
                             .withMemcachePort(memcacheBasePort == 0 ? 0 : memcacheBasePort + i));

@@ -30,7 +30,8 @@ import picocli.CommandLine.ScopeType;
         description = "A content-addressed, self-healing distributed blob store.",
         subcommands = {UpCommand.class, NodeCommand.class, PutCommand.class, GetCommand.class,
                 NameCommands.Ls.class, NameCommands.Rm.class,
-                NodesCommand.class, SpaceCommand.class, DemoCommand.class, TopicCommand.class, ContractCommand.class,
+                NodesCommand.class, StatusCommand.class, SpaceCommand.class, DemoCommand.class, TopicCommand.class,
+                ContractCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {

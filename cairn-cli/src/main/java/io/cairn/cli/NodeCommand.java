@@ -91,6 +91,33 @@ final class NodeCommand implements Callable<Integer> {
             description = "API Drive: chunks one client IP may retrieve per minute here; 0 = unlimited (default: ${DEFAULT-VALUE})")
     int retrievesPerMinute;
 
+    @Option(names = "--distribute", description = "also play the distribute role (SPEC §3.2): track who holds what, check health, repair")
+    boolean distribute;
+
+    @Option(names = "--distribute-url", paramLabel = "URL",
+            description = "the distribute service to report to (default: found through gossip by its role)")
+    URI distributeUrl;
+
+    @Option(names = "--health-interval", paramLabel = "DURATION", converter = Durations.class, defaultValue = "1s",
+            description = "distribute: how often every storage node is checked; storage: how often to ping the service (default: ${DEFAULT-VALUE})")
+    java.time.Duration healthInterval;
+
+    @Option(names = "--health-failures", paramLabel = "N", defaultValue = "3",
+            description = "distribute: failed checks in a row after which a node is dead and re-replicated; one makes it suspect (default: ${DEFAULT-VALUE})")
+    int healthFailures;
+
+    @Option(names = "--repair-rate", paramLabel = "BYTES", converter = Sizes.class, defaultValue = "64MiB",
+            description = "distribute: repair copies per second, e.g. 64MiB; 0 = unlimited (default: ${DEFAULT-VALUE})")
+    long repairRate;
+
+    @Option(names = "--trim-grace", paramLabel = "DURATION", converter = Durations.class, defaultValue = "10m",
+            description = "distribute: how long a block stays over-replicated before extra copies are deleted (default: ${DEFAULT-VALUE})")
+    java.time.Duration trimGrace;
+
+    @Option(names = "--scrub-rate", paramLabel = "BYTES", converter = Sizes.class, defaultValue = "8MiB",
+            description = "bytes per second the scrubber re-hashes; 0 = off (default: ${DEFAULT-VALUE})")
+    long scrubRate;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
@@ -135,15 +162,22 @@ final class NodeCommand implements Callable<Integer> {
         if (memcachePort < -1 || memcachePort > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--memcache-port must be 0..65535");
         }
+        if (distribute) {
+            roleSet.add(io.cairn.core.NodeInfo.ROLE_DISTRIBUTE);
+        }
         try {
             io.cairn.node.apidrive.DriveSettings drive = io.cairn.node.apidrive.DriveSettings.DEFAULTS // issue #5
                     .withLease(java.time.Duration.ofDays(leaseDays))
                     .withLimits(storesPerMinute, retrievesPerMinute, java.time.Duration.ofMinutes(1));
+            io.cairn.node.DistributeConfig healing = new io.cairn.node.DistributeConfig( // issue #3
+                    distributeUrl == null ? null : io.cairn.core.NodeInfoCodec.url(distributeUrl.toString()), null,
+                    healthInterval, healthFailures, repairRate, trimGrace, scrubRate);
             return new NodeConfig(host, port, data, joins, key, capacity, roleSet, NodeConfig.DEFAULT_GOSSIP_INTERVAL)
                     .withPubSub(PubSubSettings.DEFAULTS.withCapability(maxContractDays, speedMbps, -1)) // issue #7
                     .withDirectory(io.cairn.node.directory.DirectorySettings.DEFAULTS.withMemcachePort(memcachePort))
-                    .withDrive(drive);
-        } catch (IllegalArgumentException e) {
+                    .withDrive(drive)
+                    .withDistribute(healing);
+        } catch (IllegalArgumentException | io.cairn.core.CairnException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }

@@ -64,7 +64,8 @@ final class UpCommand implements Callable<Integer> {
         for (int i = 0; i < nodes; i++) {
             CairnNode n = cluster.node(i);
             out.printf("node %d  %s  id %s  data %s%s%n", i, n.url(), n.id().shortHex(), data.resolve("node-" + i),
-                    n.directory().memcachePort() >= 0 ? "  memcache " + n.directory().memcachePort() : "");
+                    (n.directory().memcachePort() >= 0 ? "  memcache " + n.directory().memcachePort() : "")
+                            + (i == 0 ? "  (also the distribute service)" : ""));
         }
         out.flush();
         boolean converged;
@@ -75,7 +76,7 @@ final class UpCommand implements Callable<Integer> {
         if (!converged) {
             out.printf("warning: node 0 does not yet see all %d nodes alive; check `cairn nodes`%n", nodes);
         }
-        out.printf("%d nodes up; try `cairn put FILE` and `cairn nodes`. Stop with Ctrl-C.%n", nodes);
+        out.printf("%d nodes up; try `cairn put FILE`, `cairn nodes` and `cairn status`. Stop with Ctrl-C.%n", nodes);
         out.flush();
         NodeCommand.awaitShutdown(cluster::close);
         return Main.EXIT_OK;

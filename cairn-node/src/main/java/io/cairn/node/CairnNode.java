@@ -10,6 +10,11 @@ import io.cairn.core.NodeStatus;
 import io.cairn.node.apidrive.DriveService;
 import io.cairn.node.contracts.Contracts;
 import io.cairn.node.directory.DirectoryRole;
+import io.cairn.node.distribute.DistributeProtocol;
+import io.cairn.node.distribute.DistributeService;
+import io.cairn.node.distribute.HasRoute;
+import io.cairn.node.distribute.RegisterRoute;
+import io.cairn.node.distribute.StatusRoute;
 import io.cairn.node.files.BlockFetcher;
 import io.cairn.node.files.FileRoute;
 import io.cairn.node.http.CairnHandler;
@@ -31,6 +36,8 @@ import io.cairn.node.storage.PullRoute;
 import io.cairn.node.storage.PutBlockRoute;
 import io.cairn.node.storage.PutRateLimiter;
 import io.cairn.node.storage.SpaceRoute;
+import io.cairn.node.storage.StoreMaintenance;
+import io.cairn.node.reporting.DistributeReporter;
 import io.cairn.store.BlockStore;
 import io.cairn.store.BlockStores;
 import io.cairn.store.StoreConfig;
@@ -41,6 +48,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.random.RandomGenerator;
@@ -87,13 +95,17 @@ public final class CairnNode implements AutoCloseable {
     private final Contracts contracts;
     private DirectoryRole directory;
     private final DriveService drive;
+    private final DistributeService distribute;
+    private final DistributeReporter reporter;
     /** Everything to close, last opened first. */
     private final Deque<AutoCloseable> closers;
     private boolean closed;
 
     private CairnNode(NodeConfig config, NodeId id, URI url, BlockStore store, Membership membership,
                       Server server, Gossiper gossiper, Contracts contracts, DriveService drive,
-                      Deque<AutoCloseable> closers) {
+                      DistributeService distribute, DistributeReporter reporter, Deque<AutoCloseable> closers) {
+        this.distribute = distribute;
+        this.reporter = reporter;
         this.config = config;
         this.id = id;
         this.url = url;
@@ -181,7 +193,14 @@ public final class CairnNode implements AutoCloseable {
 
             ClusterAuth auth = new ClusterAuth(config.clusterKey());
             BlockFetcher fetcher = new BlockFetcher(store, membership, transport, config.replication(), FETCH_TIMEOUT, fetchers);
-            Router router = routes(config, id, clock, store, membership, gossiper, metrics, auth, fetcher);
+            // issue #3: scrubbing and periodic sync of lease renewals; expiry is the lease keeper's (issue #5)
+            closers.push(new StoreMaintenance(store, clock, config.distribute().scrubBytesPerSecond()).start());
+            DistributeService distribute = null;
+            if (config.playsDistribute()) {
+                distribute = new DistributeService(id, transport, clock, config.distribute(), config.replication(),
+                        membership::nodeInfos, url.getPort());
+            }
+            Router router = routes(config, id, clock, store, membership, gossiper, metrics, auth, fetcher, distribute);
             Contracts contracts = new Contracts(config, config.dataDir(), membership, transport, store, fetcher, clock, random);
             contracts.register(router); // issue #7: /pubsub/*, /contracts/*, /internal/pubsub/*, /internal/contracts/*
             directory[0] = DirectoryRole.start(config.directory(), config.dataDir(), config.host(), store, membership,
@@ -199,13 +218,21 @@ public final class CairnNode implements AutoCloseable {
             closers.push(contracts);
             directory[0].startRounds();
             drive.start();
+            if (distribute != null) {
+                closers.push(distribute.start());
+            }
+            DistributeReporter reporter = null;
+            if (config.roles().contains(io.cairn.core.NodeInfo.ROLE_STORAGE)) {
+                reporter = new DistributeReporter(id, url, store, transport, membership::nodeInfos, config.distribute());
+                closers.push(reporter.start());
+            }
             log.info("node {} serving {} (data {}, roles {}, capacity {}, join {}, cluster key {}, gossip every {} "
                             + "suspect after {} dead after {})", id.shortHex(), url, config.dataDir().toAbsolutePath(),
                     config.roles(), config.capacityBytes() == 0 ? "disk" : config.capacityBytes() + " bytes", config.join(),
                     config.clusterKey() == null ? "none (open)" : "set", config.gossipInterval(),
                     config.suspectAfter(), config.deadAfter());
             CairnNode node = new CairnNode(config, id, url, store, membership, server, gossiper, contracts, drive,
-                    closers);
+                    distribute, reporter, closers);
             node.directory = directory[0];
             return node;
         } catch (Exception e) {
@@ -222,17 +249,28 @@ public final class CairnNode implements AutoCloseable {
     }
 
     private static Router routes(NodeConfig config, NodeId id, Clock clock, BlockStore store, Membership membership,
-                                 Gossiper gossiper, NodeMetrics metrics, ClusterAuth auth, BlockFetcher fetcher) {
+                                 Gossiper gossiper, NodeMetrics metrics, ClusterAuth auth, BlockFetcher fetcher,
+                                 DistributeService distribute) {
         GetBlockRoute getBlock = new GetBlockRoute(store, new LeaseRenewal(store, clock));
         FileRoute file = new FileRoute(fetcher, config.fileReadAheadChunks());
-        return new Router()
+        Router router = new Router();
+        if (distribute != null) {
+            // SPEC §3.2: every answer of the role, errors included, says which protocol it speaks.
+            Map<String, String> protocol = DistributeProtocol.HEADERS;
+            router.add("GET", "/id", new BasicRoutes.Id(id), false, protocol)
+                    .add("PUT", "/register/{id}", new RegisterRoute(distribute), true, protocol)
+                    .add("PUT", "/has/{id}", new HasRoute(distribute), true, protocol)
+                    .add("GET", DistributeProtocol.STATUS_PATH, new StatusRoute(distribute), false, protocol);
+        } else {
+            router.add("GET", "/id", new BasicRoutes.Id(id));
+        }
+        return router
                 .add("GET", "/blocks/{address}", getBlock)
                 .add("HEAD", "/blocks/{address}", getBlock)
                 .add("PUT", "/blocks/{address}", new PutBlockRoute(store, clock,
                         new PutRateLimiter(config.putsPerSecondPerClient(), auth)))
                 .add("GET", "/files/{address}", file)
                 .add("HEAD", "/files/{address}", file)
-                .add("GET", "/id", new BasicRoutes.Id(id))
                 .add("GET", "/health", new BasicRoutes.Health(gossiper::refusedBecause))
                 .add("GET", "/metrics", new BasicRoutes.Metrics(metrics))
                 .add("GET", "/space", new SpaceRoute(store))
@@ -312,6 +350,16 @@ public final class CairnNode implements AutoCloseable {
     /** The API Drive role: its lease keeper and renewal batches can be run by hand (tests). */
     public DriveService apiDrive() {
         return drive;
+    }
+
+    /** The distribute role's service when this node plays it, else null. */
+    public DistributeService distribute() {
+        return distribute;
+    }
+
+    /** What reports this node's blocks to the distribute service (null without the storage role). */
+    public DistributeReporter reporter() {
+        return reporter;
     }
 
     /** This node's current view of the cluster (the data of {@code GET /nodes}). */

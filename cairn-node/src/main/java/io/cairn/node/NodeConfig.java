@@ -40,12 +40,16 @@ import java.util.Set;
  *                             {@link DirectorySettings}; null means its defaults
  * @param drive                API Drive: body limit, lease, per-IP limits, lease keeper (issue #5);
  *                             null means {@link DriveSettings#DEFAULTS}
+ * @param distribute           self-healing: reporting to the distribute service, health checks,
+ *                             repair, trim, scrubbing (issue #3); null means
+ *                             {@link DistributeConfig#DEFAULTS}
  */
 public record NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
                          long capacityBytes, Set<String> roles, Duration gossipInterval,
                          Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
                          int replication, int putsPerSecondPerClient, int fileReadAheadChunks,
-                         PubSubSettings pubsub, DirectorySettings directory, DriveSettings drive) {
+                         PubSubSettings pubsub, DirectorySettings directory, DriveSettings drive,
+                         DistributeConfig distribute) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_GOSSIP_INTERVAL = Duration.ofMillis(500);
     public static final int SUSPECT_AFTER_INTERVALS = 4;
@@ -76,37 +80,41 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
         pubsub = pubsub == null ? PubSubSettings.DEFAULTS : pubsub;
         directory = directory == null ? DirectorySettings.DEFAULTS : directory;
         drive = drive == null ? DriveSettings.DEFAULTS : drive;
+        distribute = distribute == null ? DistributeConfig.DEFAULTS : distribute;
     }
 
-    /** The fourteen fields before issues #7, #4 and #5; pub/sub, directory and API Drive take their defaults. */
+    /**
+     * The fourteen fields before issues #7, #4, #5 and #3; pub/sub, directory, API Drive and
+     * self-healing settings take their defaults.
+     */
     public NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
                       long capacityBytes, Set<String> roles, Duration gossipInterval,
                       Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
                       int replication, int putsPerSecondPerClient, int fileReadAheadChunks) {
         this(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval, suspectAfter, deadAfter,
                 forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, PubSubSettings.DEFAULTS,
-                DirectorySettings.DEFAULTS, DriveSettings.DEFAULTS);
+                DirectorySettings.DEFAULTS, DriveSettings.DEFAULTS, DistributeConfig.DEFAULTS);
     }
 
     /** This config with other pub/sub and contract settings. */
     public NodeConfig withPubSub(PubSubSettings settings) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                settings, directory, drive);
+                settings, directory, drive, distribute);
     }
 
     /** This config with other directory settings. */
     public NodeConfig withDirectory(DirectorySettings settings) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                pubsub, settings, drive);
+                pubsub, settings, drive, distribute);
     }
 
     /** This config with other API Drive settings. */
     public NodeConfig withDrive(DriveSettings settings) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                pubsub, directory, settings);
+                pubsub, directory, settings, distribute);
     }
 
     /** The original eight fields; everything else takes its default. */
@@ -128,27 +136,46 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
     /** This config with other gossip timings. */
     public NodeConfig withGossip(Duration interval, Duration suspect, Duration dead) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, interval,
-                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive);
+                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute);
     }
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(host, newPort, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute);
     }
 
     public NodeConfig withJoin(List<URI> newJoin) {
         return new NodeConfig(host, port, dataDir, newJoin, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute);
     }
 
     public NodeConfig withCapacityBytes(long bytes) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, bytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute);
     }
 
     public NodeConfig withPutsPerSecondPerClient(int rate) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks, pubsub, directory, drive);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks, pubsub, directory, drive, distribute);
+    }
+
+    /** This config with other self-healing settings. */
+    public NodeConfig withDistribute(DistributeConfig settings) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
+                pubsub, directory, drive, settings);
+    }
+
+    /** This config with other roles. */
+    public NodeConfig withRoles(Set<String> newRoles) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, newRoles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
+                pubsub, directory, drive, distribute);
+    }
+
+    /** Whether this node plays the distribute role (SPEC §3.2). */
+    public boolean playsDistribute() {
+        return roles.contains("distribute");
     }
 
     /** The URL this node advertises to its peers. */

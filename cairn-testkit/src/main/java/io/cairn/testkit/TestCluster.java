@@ -30,10 +30,19 @@ public final class TestCluster implements AutoCloseable {
     /** Fast gossip so that tests see membership changes within a second or two. */
     public static final Duration GOSSIP_INTERVAL = Duration.ofMillis(100);
 
+    /** Changes node i's config before it starts (and again at each restart). */
+    @FunctionalInterface
+    public interface Customizer {
+        NodeConfig apply(int index, NodeConfig base);
+    }
+
     private final Path root;
     private final String clusterKey;
     private final List<Slot> slots = new ArrayList<>();
-    /** Changes each node's default config (node index, config); identity unless a start overload sets it. */
+    /**
+     * Changes each node's default config (node index, config) before it starts and again at each
+     * restart; identity unless a start overload sets it.
+     */
     private final BiFunction<Integer, NodeConfig, NodeConfig> configure;
     /** Shared by every node when not null (the caller closes it); else each node has its own. */
     private final Transport transport;
@@ -81,6 +90,14 @@ public final class TestCluster implements AutoCloseable {
      */
     public static TestCluster start(int n, Path root, Clock clock, UnaryOperator<NodeConfig> configure) {
         return start(n, root, (i, c) -> configure.apply(c), null, clock);
+    }
+
+    /**
+     * Starts n nodes, each config passed through {@code customizer} first (node index, default
+     * config), at the first start and again at each restart (issue #3).
+     */
+    public static TestCluster start(int n, Path root, Customizer customizer) {
+        return start(n, root, customizer::apply, null, Clock.SYSTEM);
     }
 
     /** Starts n nodes with the given directory settings (e.g. fast anti-entropy, memcache on port 0). */

@@ -54,8 +54,12 @@ public final class HoldingsTable {
 
     /** Records that {@code holder} no longer holds the block; true when it did. */
     public boolean remove(Address address, int holder) {
-        byte[] raw = address.toBytes();
-        return shards[raw[0] & 0xff].remove(words(raw, 0), holder);
+        return remove(address.toBytes(), 0, holder);
+    }
+
+    /** Same, from 32 raw address bytes at {@code offset} (ingestion path of removal reports). */
+    public boolean remove(byte[] raw, int offset, int holder) {
+        return shards[raw[offset] & 0xff].remove(words(raw, offset), holder);
     }
 
     /** Forgets every block {@code holder} held (re-registration, node gone for good). */

@@ -31,6 +31,12 @@ import java.util.function.Predicate;
  * </ul>
  * Copies come out least-replicated first (fewest healthy copies), ties by address, so a repair
  * queue fed in this order saves the blocks closest to loss first.
+ *
+ * <p><b>Suspect nodes</b> ({@link #planBlock(Address, Collection, Collection, Collection, int, boolean)}):
+ * a node that missed a health check or two keeps its place among the targets (a brief hiccup
+ * must not move data around), but nothing is copied to it, it is not a source, and no block whose
+ * targets include a suspect node is trimmed. Only when the caller declares it dead (drops it from
+ * both sets) do its blocks move to the next closest nodes.
  */
 public final class RepairPlanner {
     private RepairPlanner() {}
@@ -84,9 +90,29 @@ public final class RepairPlanner {
         return new Plan(copies, trims, unavailable);
     }
 
+    /**
+     * The plan for one block when some nodes are suspect: they count as placement targets but get
+     * no copies, serve as no source, and block trimming (see the class comment). {@code healthy}
+     * and {@code suspect} must not overlap.
+     */
+    public static Plan planBlock(Address address, Collection<NodeId> holders, Collection<NodeId> healthy,
+                                 Collection<NodeId> suspect, int n, boolean trimGraceElapsed) {
+        List<CopyOrder> copies = new ArrayList<>();
+        List<TrimOrder> trims = new ArrayList<>();
+        List<Address> unavailable = new ArrayList<>();
+        addBlock(address, holders, healthy, suspect, n, trimGraceElapsed, copies, trims, unavailable);
+        return new Plan(copies, trims, unavailable);
+    }
+
     private static void addBlock(Address address, Collection<NodeId> holders, Collection<NodeId> healthy, int n,
                                  boolean trimGraceElapsed, List<CopyOrder> copies, List<TrimOrder> trims,
                                  List<Address> unavailable) {
+        addBlock(address, holders, healthy, List.of(), n, trimGraceElapsed, copies, trims, unavailable);
+    }
+
+    private static void addBlock(Address address, Collection<NodeId> holders, Collection<NodeId> healthy,
+                                 Collection<NodeId> suspect, int n, boolean trimGraceElapsed, List<CopyOrder> copies,
+                                 List<TrimOrder> trims, List<Address> unavailable) {
         if (n <= 0) {
             throw new IllegalArgumentException("replication factor must be positive, got " + n);
         }
@@ -101,10 +127,20 @@ public final class RepairPlanner {
             return;
         }
         sources.sort(Placement.byDistanceTo(address));
-        List<NodeId> targets = Placement.closest(address, healthy, n);
+        List<NodeId> targets;
+        if (suspect.isEmpty()) {
+            targets = Placement.closest(address, healthy, n);
+        } else {
+            List<NodeId> placeable = new ArrayList<>(healthy.size() + suspect.size());
+            placeable.addAll(healthy);
+            placeable.addAll(suspect);
+            targets = Placement.closest(address, placeable, n);
+        }
         boolean allTargetsHold = true;
         for (NodeId target : targets) {
-            if (!holders.contains(target)) {
+            if (suspect.contains(target)) {
+                allTargetsHold = false; // its copy cannot be confirmed now: never trim, never copy there
+            } else if (!holders.contains(target)) {
                 allTargetsHold = false;
                 copies.add(new CopyOrder(address, target, List.copyOf(sources), sources.size()));
             }

@@ -160,4 +160,66 @@ class RepairPlannerTest {
             }
         }
     }
+
+    @Test
+    void suspectTargetsKeepTheirPlaceButGetNoCopiesAndBlockTrims() {
+        for (long seed = 100; seed < 400; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            List<NodeId> all = nodes(random, 3 + random.nextInt(6));
+            Address a = randomAddress(random);
+            int n = 1 + random.nextInt(4);
+            Set<NodeId> suspect = new HashSet<>();
+            Set<NodeId> healthy = new HashSet<>();
+            for (NodeId node : all) {
+                (random.nextInt(4) == 0 ? suspect : healthy).add(node);
+            }
+            Set<NodeId> holders = new HashSet<>();
+            for (NodeId node : all) {
+                if (random.nextBoolean()) {
+                    holders.add(node);
+                }
+            }
+            Plan plan = RepairPlanner.planBlock(a, holders, healthy, suspect, n, true);
+            List<NodeId> placeable = new ArrayList<>(all);
+            List<NodeId> targets = Placement.closest(a, placeable, n);
+            boolean anySource = holders.stream().anyMatch(healthy::contains);
+            if (!anySource) {
+                assertThat(plan.unavailable()).as("seed %d", seed).containsExactly(a);
+                assertThat(plan.copies()).isEmpty();
+                continue;
+            }
+            for (CopyOrder c : plan.copies()) {
+                assertThat(suspect).as("no copy to a suspect node, seed %d", seed).doesNotContain(c.target());
+                assertThat(targets).as("copies go to the targets counted with suspects, seed %d", seed).contains(c.target());
+                assertThat(healthy).as("sources healthy, seed %d", seed).containsAll(c.sources());
+            }
+            assertThat(plan.copies()).extracting(CopyOrder::target).as("seed %d", seed)
+                    .containsExactlyInAnyOrderElementsOf(targets.stream()
+                            .filter(t -> healthy.contains(t) && !holders.contains(t)).toList());
+            if (targets.stream().anyMatch(suspect::contains)) {
+                assertThat(plan.trims()).as("no trim while a target is suspect, seed %d", seed).isEmpty();
+            }
+            for (TrimOrder t : plan.trims()) {
+                assertThat(targets).as("seed %d", seed).doesNotContain(t.holder());
+                assertThat(holders).as("seed %d", seed).containsAll(targets);
+            }
+        }
+    }
+
+    @Test
+    void withoutSuspectsTheSuspectAwarePlanEqualsThePlainOne() {
+        for (long seed = 500; seed < 700; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            List<NodeId> all = nodes(random, 1 + random.nextInt(8));
+            Address a = randomAddress(random);
+            int n = 1 + random.nextInt(5);
+            Set<NodeId> holders = new HashSet<>();
+            all.forEach(x -> { if (random.nextBoolean()) holders.add(x); });
+            Set<NodeId> healthy = new HashSet<>();
+            all.forEach(x -> { if (random.nextInt(3) > 0) healthy.add(x); });
+            boolean grace = random.nextBoolean();
+            assertThat(RepairPlanner.planBlock(a, holders, healthy, Set.of(), n, grace))
+                    .as("seed %d", seed).isEqualTo(RepairPlanner.planBlock(a, holders, healthy, n, grace));
+        }
+    }
 }

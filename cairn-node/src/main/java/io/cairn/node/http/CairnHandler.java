@@ -64,6 +64,9 @@ public final class CairnHandler extends Handler.Abstract {
                 }
                 throw new CairnException(ErrorCode.NOT_FOUND, "no such endpoint");
             }
+            if (!match.entry().headers().isEmpty()) {
+                exchange.stickyHeaders(match.entry().headers());
+            }
             if (match.entry().internal() && !auth.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
                 throw new CairnException(ErrorCode.UNAUTHORIZED, "this internal endpoint needs the cluster key");
             }

@@ -37,6 +37,7 @@ public final class Exchange {
     private final boolean head;
     private Fields query;
     private boolean answered;
+    private Map<String, String> stickyHeaders = Map.of();
     long bytesIn;
     long bytesOut;
 
@@ -244,6 +245,12 @@ public final class Exchange {
         response.write(true, null, completion);
     }
 
+    /** Headers every answer carries, set before the route runs and again on any error. */
+    void stickyHeaders(Map<String, String> headers) {
+        stickyHeaders = headers;
+        headers.forEach((k, v) -> response.getHeaders().put(k, v));
+    }
+
     boolean answered() {
         return answered;
     }
@@ -263,6 +270,7 @@ public final class Exchange {
     void respondError(int status, String wireCode, String message, Map<String, String> headers) {
         answered = false;
         response.reset();
+        stickyHeaders.forEach((k, v) -> response.getHeaders().put(k, v));
         headers.forEach((k, v) -> response.getHeaders().put(k, v));
         var body = Json.MAPPER.createObjectNode();
         body.put("error", wireCode);

@@ -16,8 +16,12 @@ import java.util.Set;
  * Built once at start, read by every request without locks.
  */
 public final class Router {
-    /** One route: its pattern doubles as its name in metrics. */
-    public record Entry(String method, String pattern, String[] segments, Route route, boolean internal) {}
+    /**
+     * One route: its pattern doubles as its name in metrics. {@code headers} go on every answer
+     * of the route, errors included (e.g. {@code X-Protocol: distribute-v1}, SPEC §3.2).
+     */
+    public record Entry(String method, String pattern, String[] segments, Route route, boolean internal,
+                        Map<String, String> headers) {}
 
     /** What a request matched: a route, or the methods the path allows (405), or nothing (404). */
     public record Match(Entry entry, Map<String, String> params, Set<String> allowed) {}
@@ -34,7 +38,16 @@ public final class Router {
         return add(method, pattern, route, true);
     }
 
+    /** A route whose every answer, errors included, carries {@code headers}. */
+    public Router add(String method, String pattern, Route route, boolean internal, Map<String, String> headers) {
+        return addEntry(method, pattern, route, internal, Map.copyOf(headers));
+    }
+
     private Router add(String method, String pattern, Route route, boolean internal) {
+        return addEntry(method, pattern, route, internal, Map.of());
+    }
+
+    private Router addEntry(String method, String pattern, Route route, boolean internal, Map<String, String> headers) {
         if (!pattern.startsWith("/")) {
             throw new IllegalArgumentException("pattern must start with /: " + pattern);
         }
@@ -42,7 +55,7 @@ public final class Router {
         if (java.util.Arrays.stream(segments).filter(x -> x.startsWith("{")).count() > 1) {
             throw new IllegalArgumentException("at most one {parameter} per pattern: " + pattern);
         }
-        entries.add(new Entry(method, pattern, segments, route, internal));
+        entries.add(new Entry(method, pattern, segments, route, internal, headers));
         return this;
     }
 

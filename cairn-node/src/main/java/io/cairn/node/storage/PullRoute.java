@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /internal/pull} body {@code {"address":"<hex>","from":"http://host:port"}} (optional
- * {@code "expiresEpochSecond"}, default 30 days from now) → 201 {@code {"address","created":true}}
+ * {@code "expiresEpochSecond"}, default 30 days from now) → 201 {@code {"address","created":true,"size"}}
  * after fetching the block from {@code from}, verifying its address and storing it durably; 200
  * {@code created:false} when the node already had it (nothing fetched). The source lacking the
  * block is a 404, the source unreachable a 503, bytes that do not match the address a 422;
@@ -54,15 +54,19 @@ public final class PullRoute implements Route {
             throw new CairnException(ErrorCode.BAD_REQUEST, "expiresEpochSecond must be a non-negative integer");
         }
         boolean created = false;
+        long size;
         if (store.contains(address)) {
             store.renew(address, lease);
+            size = store.sizeOf(address);
         } else {
             ByteBuffer bytes = fetcher.fetchFrom(from, address);
+            size = bytes.remaining();
             created = store.put(address, bytes, lease) == BlockStore.PutOutcome.CREATED;
         }
         var reply = Json.MAPPER.createObjectNode();
         reply.put("address", address.hex());
         reply.put("created", created);
+        reply.put("size", size); // the distribute service paces repair by it (issue #3)
         ex.respondJson(created ? 201 : 200, reply);
     }
 }
