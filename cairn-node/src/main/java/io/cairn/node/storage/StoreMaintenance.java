@@ -19,17 +19,22 @@ import org.slf4j.LoggerFactory;
  *   <li><b>sync</b>: every {@link #SYNC_EVERY}, makes the lease renewals journaled since the last
  *       fsync durable ({@link BlockStore#sync()}), so a renew-on-read survives a crash within a
  *       few seconds even when no put forces a group commit.</li>
+ *   <li><b>compact</b>: every {@link #COMPACT_EVERY}, one bounded compaction step of at most
+ *       {@link #COMPACT_BYTES_PER_STEP}, so space freed by trims, deletes and quarantine is
+ *       reclaimed even when nothing expires; the store picks only segments worth compacting.</li>
  * </ul>
- * Expiry and compaction are not driven from here: API Drive's lease keeper
+ * Expiry is not driven from here: API Drive's lease keeper
  * ({@code io.cairn.node.apidrive.LeaseKeeper}, issue #5) reclaims expired blocks only after asking
  * the other replicas for live leases (SPEC §2: expiry never deletes a block that some replica
- * still holds a live lease for), then compacts. See docs/DECISIONS.md.
+ * still holds a live lease for). See docs/DECISIONS.md.
  * A failing step is logged and retried at the next tick; it never stops the node.
  */
 public final class StoreMaintenance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StoreMaintenance.class);
     static final Duration SCRUB_TICK = Duration.ofMillis(250);
     static final Duration SYNC_EVERY = Duration.ofSeconds(2);
+    static final Duration COMPACT_EVERY = Duration.ofSeconds(10);
+    static final long COMPACT_BYTES_PER_STEP = 64L * 1024 * 1024;
 
     private final BlockStore store;
     private final Clock clock;
@@ -54,6 +59,8 @@ public final class StoreMaintenance implements AutoCloseable {
             timer.scheduleWithFixedDelay(this::scrubStep, SCRUB_TICK.toMillis(), SCRUB_TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
         timer.scheduleWithFixedDelay(this::syncStep, SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::compactStep, COMPACT_EVERY.toMillis(), COMPACT_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -76,6 +83,14 @@ public final class StoreMaintenance implements AutoCloseable {
             store.sync();
         } catch (RuntimeException e) {
             log.warn("store sync failed: {}", e.toString());
+        }
+    }
+
+    void compactStep() {
+        try {
+            store.compact(COMPACT_BYTES_PER_STEP);
+        } catch (RuntimeException e) {
+            log.warn("compaction step failed: {}", e.toString());
         }
     }
 
