@@ -80,6 +80,11 @@ public final class CairnHandler extends Handler.Abstract {
         return true;
     }
 
+    private static boolean mayHaveUnreadBody(Exchange exchange) {
+        var headers = exchange.request().getHeaders();
+        return headers.contains(HttpHeader.TRANSFER_ENCODING) || headers.getLongField(HttpHeader.CONTENT_LENGTH) > 0;
+    }
+
     private void fail(Exchange exchange, String routeName, Throwable t) {
         if (exchange.committed()) {
             // Too late for an error body: cut the connection so the client cannot take a partial
@@ -89,6 +94,12 @@ public final class CairnHandler extends Handler.Abstract {
             }
             exchange.abort(t);
             return;
+        }
+        if (mayHaveUnreadBody(exchange)) {
+            // An error answered before the body was read: Jetty must close the connection to skip
+            // the rest of it, so say so, and a keep-alive client does not send its next request
+            // on a connection about to close.
+            exchange.response().getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         if (t instanceof ByteRange.RangeNotSatisfiable r) {
             exchange.respondError(416, "range_not_satisfiable", r.getMessage(),

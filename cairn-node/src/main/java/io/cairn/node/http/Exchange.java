@@ -121,6 +121,10 @@ public final class Exchange {
         return Request.getRemoteAddr(request);
     }
 
+    public Request request() {
+        return request;
+    }
+
     public Response response() {
         return response;
     }

@@ -44,7 +44,8 @@ class StorageEndpointsTest {
 
     @BeforeAll
     static void start() {
-        node = TestNodes.start(dir.resolve("n0"));
+        // A fixed capacity, so /space does not move with the free space of a disk other builds share.
+        node = CairnNode.start(TestNodes.config(dir.resolve("n0"), java.util.List.of()).withCapacityBytes(1L << 30));
         url = node.url();
     }
 
