@@ -69,6 +69,11 @@ final class Health {
                 if (none == 0 && some == 0) {
                     reasons.add(String.format(Locale.ROOT, "all %,d blocks have %d healthy copies", full, n));
                 }
+                // The histogram is the last repair pass's; blocks written since are not in it yet.
+                long tracked = status.path("blocksTracked").asLong(0);
+                if (tracked > none + some + full) {
+                    reasons.add(String.format(Locale.ROOT, "%,d newer blocks not counted yet", tracked - none - some - full));
+                }
             }
             if ("repairing".equals(text(status, "repairState", ""))) {
                 reasons.add("repair running: " + status.get("repairQueue").longValue() + " queued");
