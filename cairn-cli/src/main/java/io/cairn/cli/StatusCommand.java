@@ -35,7 +35,8 @@ import tools.jackson.databind.JsonNode;
  * command.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Show replication health: blocks tracked, under-replicated, repair, each node's state.")
+        description = {"Show replication health: blocks tracked, under-replicated, repair, each node's state.",
+                "Exit code: 0 every block has N healthy copies, 1 some have fewer, 2 some have none."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
