@@ -15,6 +15,10 @@ import io.cairn.node.distribute.DistributeService;
 import io.cairn.node.distribute.HasRoute;
 import io.cairn.node.distribute.RegisterRoute;
 import io.cairn.node.distribute.StatusRoute;
+import io.cairn.node.dashboard.DashboardRoutes;
+import io.cairn.node.dashboard.DashboardService;
+import io.cairn.node.events.ClusterWatcher;
+import io.cairn.node.events.EventLog;
 import io.cairn.node.files.BlockFetcher;
 import io.cairn.node.files.FileRoute;
 import io.cairn.node.http.CairnHandler;
@@ -193,12 +197,15 @@ public final class CairnNode implements AutoCloseable {
 
             ClusterAuth auth = new ClusterAuth(config.clusterKey());
             BlockFetcher fetcher = new BlockFetcher(store, membership, transport, config.replication(), FETCH_TIMEOUT, fetchers);
-            // issue #3: scrubbing and periodic sync of lease renewals; expiry is the lease keeper's (issue #5)
-            closers.push(new StoreMaintenance(store, clock, config.distribute().scrubBytesPerSecond()).start());
+            StoreMaintenance maintenance = new StoreMaintenance(store, clock, config.distribute().scrubBytesPerSecond());
+            closers.push(maintenance.start());
+            io.cairn.node.metrics.OperatorMeters.bindMaintenance(maintenance, metrics.registry());
+            io.cairn.node.metrics.OperatorMeters.bindGossip(membership, metrics.registry());
             DistributeService distribute = null;
             if (config.playsDistribute()) {
                 distribute = new DistributeService(id, transport, clock, config.distribute(), config.replication(),
                         membership::nodeInfos, url.getPort());
+                io.cairn.node.distribute.DistributeMeters.bind(distribute, metrics.registry());
             }
             Router router = routes(config, id, clock, store, membership, gossiper, metrics, auth, fetcher, distribute);
             Contracts contracts = new Contracts(config, config.dataDir(), membership, transport, store, fetcher, clock, random);
@@ -210,6 +217,15 @@ public final class CairnNode implements AutoCloseable {
                     transport, fetcher, auth); // issue #5: /api/drive/*, /internal/leases/query, GET /internal/blocks/*
             closers.push(drive);
             drive.register(router);
+            // Issue #9: events and the dashboard (GET /, /dashboard/*).
+            EventLog events = new EventLog(id, clock, metrics.registry());
+            DistributeService watched = distribute;
+            closers.push(new ClusterWatcher(events, id, membership::nodeInfos, watched == null ? null : watched::status,
+                    maintenance::corruptFound).start());
+            DashboardService dashboard = new DashboardService(id, url, config.replication(), membership::nodeInfos,
+                    store, metrics, events, distribute, transport, clock);
+            closers.push(dashboard.start());
+            DashboardRoutes.addTo(router, dashboard);
             server.setHandler(new CairnHandler(router, auth, metrics));
             server.start();
             gossiper.start();

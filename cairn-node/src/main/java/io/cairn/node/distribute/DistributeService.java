@@ -276,7 +276,8 @@ public final class DistributeService implements AutoCloseable {
         if (before.state() != after.state()) {
             epoch.incrementAndGet();
             repair.markDirty();
-            log.info("storage node {} is {} (was {})", node.id.shortHex(), after.state().wire(), before.state().wire());
+            // The operator's line is the health.changed event (issue #9), logged with the node ID.
+            log.debug("storage node {} is {} (was {})", node.id.shortHex(), after.state().wire(), before.state().wire());
         }
         if (after.returned()) {
             // Back from the dead: take its inventory again before it counts (SPEC §3.2). Its next

@@ -72,8 +72,9 @@ final class RepairScheduler implements AutoCloseable {
 
     /** What the last pass found, for {@code /distribute/status}. */
     record PassStats(long blocks, long underReplicated, long misplaced, long overReplicated, long unavailable,
-                     long copiesPlanned, long trimsPlanned, long durationMillis, long atEpochMillis) {
-        static final PassStats NONE = new PassStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+                     long copiesPlanned, long trimsPlanned, long durationMillis, long atEpochMillis,
+                     long[] healthyCopies) {
+        static final PassStats NONE = new PassStats(0, 0, 0, 0, 0, 0, 0, 0, 0, new long[0]);
     }
 
     private final DistributeService service;
@@ -208,6 +209,8 @@ final class RepairScheduler implements AutoCloseable {
         int[] totalCopies = {0};
         int placeable = picture.healthy.size() + picture.suspect.size();
         int want = Math.min(service.replication, placeable);
+        // Issue #9: blocks by copies on healthy (alive) nodes, 0..N; index N counts N or more.
+        long[] healthyCopies = new long[service.replication + 1];
         service.table.forEach((address, holders, count) -> {
             counts[0]++;
             if (service.recentlyExpired(address, t0)) {
@@ -215,6 +218,7 @@ final class RepairScheduler implements AutoCloseable {
             }
             List<NodeId> holderIds = new ArrayList<>(count);
             int counted = 0;
+            int healthyHolders = 0;
             for (int i = 0; i < count; i++) {
                 NodeId id = picture.idOf(holders[i]);
                 if (id != null) {
@@ -222,8 +226,12 @@ final class RepairScheduler implements AutoCloseable {
                     if (picture.healthy.contains(id) || picture.suspect.contains(id)) {
                         counted++;
                     }
+                    if (picture.healthy.contains(id)) {
+                        healthyHolders++;
+                    }
                 }
             }
+            healthyCopies[Math.min(healthyHolders, service.replication)]++;
             Plan plan = RepairPlanner.planBlock(address, holderIds, picture.healthy, picture.suspect,
                     service.replication, true);
             if (!plan.unavailable().isEmpty()) {
@@ -271,7 +279,7 @@ final class RepairScheduler implements AutoCloseable {
         queued = queue.size();
         long ms = (service.clock.nanoTime() - t0) / 1_000_000;
         last = new PassStats(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], trims.size(), ms,
-                service.clock.now().toEpochMilli());
+                service.clock.now().toEpochMilli(), healthyCopies);
         if (!queue.isEmpty()) {
             log.info("repair pass: {} blocks, {} under-replicated, {} unavailable, {} copies and {} trims queued ({} ms)",
                     counts[0], counts[1], counts[4], queue.size() - trims.size(), trims.size(), ms);

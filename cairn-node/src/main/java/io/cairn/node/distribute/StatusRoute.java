@@ -9,7 +9,8 @@ import java.util.List;
  * {@code GET /distribute/status} → what the distribute service knows and does:
  * <pre>
  * {"protocol":"distribute-v1","serviceId","replication","blocksTracked","replicasTracked",
- *  "underReplicated","misplaced","overReplicated","unavailable","repairQueue","repairsInFlight",
+ *  "underReplicated","misplaced","overReplicated","unavailable","healthyCopies":[b0..bN]|null,
+ *  "repairQueue","repairsInFlight",
  *  "repairState":"repairing"|"idle"|"blocked","blockedBecause":null|"...",
  *  "repairRateBytesPerSecond","copiesDone","copyBytes","copyFailures","trimsDone",
  *  "lastPass":{"atEpochMillis","durationMillis"},
@@ -19,7 +20,9 @@ import java.util.List;
  * Counts of blocks are as of the last repair pass ({@code lastPass}); {@code replicasTracked}
  * and per-node {@code holdings} are live. A block is under-replicated when fewer than
  * min(N, placeable nodes) healthy or suspect nodes hold it; misplaced when it has enough copies
- * but not on its N closest nodes; unavailable when no healthy node holds it.
+ * but not on its N closest nodes; unavailable when no healthy node holds it. {@code healthyCopies}
+ * (issue #9) is a histogram of the last pass: element i counts the blocks held by exactly i
+ * alive (healthy, not suspect) nodes, the last element N or more; null before the first pass.
  */
 public final class StatusRoute implements Route {
     private final DistributeService service;
@@ -39,7 +42,8 @@ public final class StatusRoute implements Route {
 
     /** The status document; field names are the wire names. */
     public record Status(String protocol, String serviceId, int replication, long blocksTracked, long replicasTracked,
-                         long underReplicated, long misplaced, long overReplicated, long unavailable, int repairQueue,
+                         long underReplicated, long misplaced, long overReplicated, long unavailable, long[] healthyCopies,
+                         int repairQueue,
                          int repairsInFlight, String repairState, String blockedBecause, long repairRateBytesPerSecond,
                          long copiesDone, long copyBytes, long copyFailures, long trimsDone, LastPass lastPass,
                          List<NodeStatus> nodes) {
@@ -63,7 +67,8 @@ public final class StatusRoute implements Route {
             int inFlight = r.inFlight();
             String state = blocked != null ? "blocked" : queue > 0 || inFlight > 0 ? "repairing" : "idle";
             return new Status(DistributeProtocol.TOKEN, s.serviceId.hex(), s.replication, s.table.blockCount(), replicas,
-                    p.underReplicated(), p.misplaced(), p.overReplicated(), p.unavailable(), queue, inFlight, state,
+                    p.underReplicated(), p.misplaced(), p.overReplicated(), p.unavailable(),
+                    p.atEpochMillis() == 0 ? null : p.healthyCopies().clone(), queue, inFlight, state,
                     blocked, r.rateBytesPerSecond(), r.copiesDone.get(), r.copyBytes.get(), r.copyFailures.get(),
                     r.trimsDone.get(), new LastPass(p.atEpochMillis(), p.durationMillis()), nodes);
         }

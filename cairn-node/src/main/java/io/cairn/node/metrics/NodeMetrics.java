@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <table>
  *   <caption>meters</caption>
  *   <tr><th>Prometheus name</th><th>type</th><th>tags</th></tr>
- *   <tr><td>cairn_http_requests_seconds_{count,sum,max}</td><td>timer</td><td>route, method, status</td></tr>
+ *   <tr><td>cairn_http_requests_seconds_{bucket,count,sum,max}</td><td>timer, {@link #LATENCY_BUCKETS}</td><td>route, method, status</td></tr>
  *   <tr><td>cairn_http_received_bytes_total</td><td>counter</td><td></td></tr>
  *   <tr><td>cairn_http_sent_bytes_total</td><td>counter</td><td></td></tr>
  *   <tr><td>cairn_http_inflight</td><td>gauge</td><td></td></tr>
@@ -28,14 +28,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><td>cairn_stored_bytes / cairn_capacity_bytes / cairn_free_bytes</td><td>gauge</td><td></td></tr>
  *   <tr><td>cairn_cluster_nodes</td><td>gauge</td><td>status</td></tr>
  * </table>
+ * Every meter of the node, these and the others, is listed in docs/OPERATIONS.md.
  */
 public final class NodeMetrics {
     /** /load's window. */
     public static final int LOAD_WINDOW_SECONDS = 10;
+    /**
+     * Latency histogram bounds (issue #9): a fixed dozen, so each (route, method, status) costs
+     * 12 buckets, from a cached GET's sub-millisecond to a slow file download.
+     */
+    public static final java.time.Duration[] LATENCY_BUCKETS = java.util.stream.LongStream
+            .of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10_000)
+            .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private final AtomicInteger inflight = new AtomicInteger();
+    private final java.util.concurrent.atomic.LongAdder requestsTotal = new java.util.concurrent.atomic.LongAdder();
     private final Counter bytesInTotal;
     private final Counter bytesOutTotal;
     private final RateWindow requests;
@@ -76,9 +85,10 @@ public final class NodeMetrics {
         inflight.decrementAndGet();
         timers.computeIfAbsent(new TimerKey(route, method, status), k -> Timer.builder("cairn.http.requests")
                         .tag("route", k.route).tag("method", k.method).tag("status", Integer.toString(k.status))
-                        .register(registry))
+                        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
         requests.add(1);
+        requestsTotal.increment();
         if (in > 0) {
             bytesIn.add(in);
             bytesInTotal.increment(in);
@@ -87,6 +97,19 @@ public final class NodeMetrics {
             bytesOut.add(out);
             bytesOutTotal.increment(out);
         }
+    }
+
+    /** Requests ended since start (for the dashboard's throughput history). */
+    public long requestsTotal() {
+        return requestsTotal.sum();
+    }
+
+    public long bytesInTotal() {
+        return (long) bytesInTotal.count();
+    }
+
+    public long bytesOutTotal() {
+        return (long) bytesOutTotal.count();
     }
 
     public int inflight() {
