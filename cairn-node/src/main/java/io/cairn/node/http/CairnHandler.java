@@ -46,10 +46,12 @@ public final class CairnHandler extends Handler.Abstract {
         Exchange[] holder = new Exchange[1];
         Callback completion = Callback.from(
                 () -> {
+                    holder[0].done();
                     record(routeName, method, response.getStatus(), startNanos, holder[0]);
                     callback.succeeded();
                 },
                 failure -> {
+                    holder[0].done();
                     record(routeName, method, response.isCommitted() ? response.getStatus() : 500, startNanos, holder[0]);
                     callback.failed(failure);
                 });

@@ -37,6 +37,7 @@ public final class Exchange {
     private final boolean head;
     private Fields query;
     private boolean answered;
+    private Runnable whenDone;
     long bytesIn;
     long bytesOut;
 
@@ -242,6 +243,27 @@ public final class Exchange {
     /** Ends a streamed answer that wrote its last piece with {@code last=false}. */
     public void finish() {
         response.write(true, null, completion);
+    }
+
+    /**
+     * Runs {@code action} once the exchange completed or failed, after Jetty stopped touching the
+     * answer's bytes: for bytes lent by the store (a mapped segment) that must be given back.
+     * One action per exchange.
+     */
+    public void whenDone(Runnable action) {
+        if (whenDone != null) {
+            throw new IllegalStateException("one whenDone action per exchange");
+        }
+        whenDone = action;
+    }
+
+    /** Called by the handler's completion, success or failure. */
+    void done() {
+        Runnable action = whenDone;
+        whenDone = null;
+        if (action != null) {
+            action.run();
+        }
     }
 
     boolean answered() {
