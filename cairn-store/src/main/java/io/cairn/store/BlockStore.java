@@ -49,6 +49,15 @@ public interface BlockStore extends Closeable {
         return read(address).map(b -> new BlockView(b, lease.get().expiresEpochSecond(), null));
     }
 
+    /**
+     * Whether reading the block now would not wait for the disk: its bytes are in memory, or it
+     * is absent. A hint for callers on I/O threads, which read inline only then; false when
+     * unknown (this default). Added for issue #2 (GET fast path).
+     */
+    default boolean isResident(Address address) {
+        return false;
+    }
+
     /** Whether the block is present (not expired); cheap, from the index. */
     boolean contains(Address address);
 

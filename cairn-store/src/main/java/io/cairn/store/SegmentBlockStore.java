@@ -180,6 +180,28 @@ final class SegmentBlockStore implements BlockStore {
         return Optional.ofNullable(read(address, true));
     }
 
+    /** From the index and the mappings (mincore), without reading a byte of the segments. */
+    @Override
+    public boolean isResident(Address address) {
+        ensureOpen();
+        for (BlockIndex.Location loc : state.index.candidates(BlockIndex.k0(address), BlockIndex.k1(address))) {
+            Segment s = state.log.segment(loc.segment());
+            int bytes = StoreState.recordBytes(loc.length());
+            SegmentMapping m = s == null ? null : s.acquireMapping((long) loc.offset() + bytes);
+            if (m == null) {
+                return false;
+            }
+            try {
+                if (!m.isLoaded(loc.offset(), bytes)) {
+                    return false;
+                }
+            } finally {
+                m.release();
+            }
+        }
+        return true;
+    }
+
     private BlockView read(Address address, boolean mapped) {
         ensureOpen();
         for (int attempt = 0; attempt < 3; attempt++) {

@@ -24,11 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SegmentMapping {
     final long length;
     private final Arena arena;
+    private final MemorySegment mapped;
     private final ByteBuffer bytes;
     private final AtomicInteger refs = new AtomicInteger(1); // the segment's own reference
 
     private SegmentMapping(Arena arena, MemorySegment mapped) {
         this.arena = arena;
+        this.mapped = mapped;
         this.length = mapped.byteSize();
         this.bytes = mapped.asByteBuffer().asReadOnlyBuffer();
     }
@@ -72,6 +74,11 @@ final class SegmentMapping {
      */
     ByteBuffer slice(long offset, int size) {
         return bytes.slice((int) offset, size);
+    }
+
+    /** Whether {@code [offset, offset + size)} is in memory (mincore): reading it would not wait for the disk. */
+    boolean isLoaded(long offset, long size) {
+        return mapped.asSlice(offset, size).isLoaded();
     }
 
     /** The whole mapping as one buffer (absolute reads only); valid while a reference is held. */

@@ -64,6 +64,8 @@ class ReadViewTest {
                 assertThat(v.content().isReadOnly()).isTrue();
             }
             assertThat(store.readView(Blocks.random(random, 10).address)).isEmpty();
+            assertThat(store.isResident(blocks.getFirst().address)).as("just read: in the page cache").isTrue();
+            assertThat(store.isResident(Blocks.random(random, 10).address)).as("absent: answered from the index").isTrue();
         }
     }
 

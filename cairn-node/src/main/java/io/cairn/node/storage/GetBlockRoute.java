@@ -33,6 +33,12 @@ public final class GetBlockRoute implements Route {
         this.renewal = renewal;
     }
 
+    /** Inline on the I/O thread when the block's bytes are in memory (or it is absent); else on a virtual thread. */
+    @Override
+    public boolean nonBlocking(Exchange ex) {
+        return store.isResident(Address.parse(ex.param("address")));
+    }
+
     @Override
     public void handle(Exchange ex) {
         Address address = Address.parse(ex.param("address"));
