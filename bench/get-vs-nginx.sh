@@ -16,11 +16,23 @@ command -v nginx >/dev/null && command -v wrk >/dev/null || {
 JDK="$(dirname "$(dirname "$(readlink -f "$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)")")")"
 [ -f cairn-bench/target/cairn-benchmarks.jar ] || JAVA_HOME="$JDK" ./mvnw -q -B -DskipTests -pl cairn-bench -am package
 WORK="$(mktemp -d /tmp/cairn-bench.XXXXXX)"
-CAIRN_PORT=17170; NGINX_PORT=17180
+# Free ports, so that two runs on one machine (other worktrees) do not collide.
+free_port() {
+  local p
+  for p in $(seq "$1" $(($1 + 200))); do
+    ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
+  done
+  return 1
+}
+CAIRN_PORT="$(free_port 17170)"; NGINX_PORT="$(free_port $((CAIRN_PORT + 1000)))"
+# The exit status is the script's, not that of the node we kill here (143).
 cleanup() {
-  [ -n "${NODE_PID:-}" ] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
+  local rc=$?
+  set +e
+  if [ -n "${NODE_PID:-}" ]; then kill "$NODE_PID" 2>/dev/null; wait "$NODE_PID" 2>/dev/null; fi
+  if [ -f "$WORK/nginx.pid" ]; then kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; fi
   rm -rf "$WORK"
+  exit "$rc"
 }
 trap cleanup EXIT
 

@@ -34,6 +34,30 @@ public interface BlockStore extends Closeable {
     /** The verified bytes of the block, or empty when absent, expired or found corrupt. */
     Optional<ByteBuffer> read(Address address);
 
+    /**
+     * As {@link #read}, with the same checks (every read verified against the stored checksum; a
+     * corrupt copy is quarantined and reported absent), but the bytes may be lent rather than
+     * copied, and the lease comes along so that a renew-on-read needs no second lookup. The
+     * caller must {@link BlockView#close} the view. Added for issue #2 (GET fast path); this
+     * default copies.
+     */
+    default Optional<BlockView> readView(Address address) {
+        Optional<Lease> lease = lease(address);
+        if (lease.isEmpty()) {
+            return Optional.empty();
+        }
+        return read(address).map(b -> new BlockView(b, lease.get().expiresEpochSecond(), null));
+    }
+
+    /**
+     * Whether reading the block now would not wait for the disk: its bytes are in memory, or it
+     * is absent. A hint for callers on I/O threads, which read inline only then; false when
+     * unknown (this default). Added for issue #2 (GET fast path).
+     */
+    default boolean isResident(Address address) {
+        return false;
+    }
+
     /** Whether the block is present (not expired); cheap, from the index. */
     boolean contains(Address address);
 

@@ -29,6 +29,13 @@ final class Segment {
     /** Bytes written so far (for a sealed segment, its final length). */
     private volatile long sizeBytes;
     private volatile boolean sealed;
+    /** The current mapping of a prefix of the file, or null; replaced only under {@code this}. */
+    private volatile SegmentMapping mapping;
+    private long lastRemapNanos;
+    /** False once closed or retired: no new mapping may be made (it would never be unmapped). */
+    private boolean mappable = true;
+    /** The active segment is remapped at most this often; reads past its mapping copy meanwhile. */
+    static final long REMAP_INTERVAL_NANOS = 10_000_000;
 
     private Segment(int id, Path path, FileChannel channel, long sizeBytes) {
         this.id = id;
@@ -108,6 +115,59 @@ final class Segment {
         return retired;
     }
 
+    /**
+     * A mapping covering {@code [0, end)} with a reference taken for the caller (who releases
+     * it), or null: the segment is retired, {@code end} passes what was written, the file cannot
+     * be mapped, or the active segment was remapped less than {@link #REMAP_INTERVAL_NANOS} ago.
+     * Null is never an error; the caller falls back to a copying read.
+     *
+     * <p>Why remap instead of mapping ahead: mapping past the end of the file would make a read
+     * there fault, and mapping read-write would grow the file. The active segment is mapped up to
+     * its current length and remapped as it grows, rate-limited because each replaced mapping
+     * costs an unmap (a thread handshake when the shared arena closes).
+     */
+    SegmentMapping acquireMapping(long end) {
+        SegmentMapping m = mapping;
+        if (m != null && m.length >= end && m.tryAcquire()) {
+            return m;
+        }
+        return remap(end);
+    }
+
+    private synchronized SegmentMapping remap(long end) {
+        SegmentMapping m = mapping;
+        if (m != null && m.length >= end && m.tryAcquire()) {
+            return m; // another reader remapped meanwhile
+        }
+        long size = sizeBytes;
+        long now = System.nanoTime();
+        if (!mappable || end > size || (m != null && now - lastRemapNanos < REMAP_INTERVAL_NANOS)) {
+            return null;
+        }
+        SegmentMapping fresh;
+        try {
+            fresh = SegmentMapping.map(path, size);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        lastRemapNanos = now;
+        mapping = fresh;
+        if (m != null) {
+            m.release(); // the segment's reference; unmapped when its last reader is done
+        }
+        fresh.tryAcquire();
+        return fresh;
+    }
+
+    private synchronized void dropMapping() {
+        mappable = false;
+        SegmentMapping m = mapping;
+        mapping = null;
+        if (m != null) {
+            m.release();
+        }
+    }
+
     /** Reads exactly {@code length} bytes at {@code offset}. */
     ByteBuffer read(long offset, int length) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(length);
@@ -149,6 +209,14 @@ final class Segment {
 
     /** The decoded header at {@code offset}, or null when it is not a valid header. */
     SegmentRecord.Header header(long offset) throws IOException {
+        SegmentMapping m = acquireMapping(offset + SegmentRecord.HEADER_BYTES);
+        if (m != null) {
+            try {
+                return SegmentRecord.readHeader(m.all(), (int) offset);
+            } finally {
+                m.release();
+            }
+        }
         try {
             return SegmentRecord.readHeader(read(offset, SegmentRecord.HEADER_BYTES), 0);
         } catch (EOFException e) {
@@ -187,7 +255,9 @@ final class Segment {
         close();
     }
 
+    /** Closes the channel and drops the segment's reference to its mapping (readers keep theirs). */
     void close() {
+        dropMapping();
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -164,34 +164,81 @@ final class SegmentBlockStore implements BlockStore {
 
     @Override
     public Optional<ByteBuffer> read(Address address) {
+        return Optional.ofNullable(read(address, false)).map(BlockView::content);
+    }
+
+    /**
+     * The GET fast path: the content as a read-only view of the segment's memory mapping, checked
+     * against its CRC32C on the mapped bytes, then lent to the caller without a copy (the socket
+     * write reads the page cache directly). The view holds a reference on the mapping so that
+     * compaction cannot unmap it while in use ({@link SegmentMapping}). When the record is not
+     * mappable yet (the newest part of the active segment, rate-limited remaps) it falls back to
+     * the copying read. See docs/DECISIONS.md, "GET fast path".
+     */
+    @Override
+    public Optional<BlockView> readView(Address address) {
+        return Optional.ofNullable(read(address, true));
+    }
+
+    /** From the index and the mappings (mincore), without reading a byte of the segments. */
+    @Override
+    public boolean isResident(Address address) {
+        ensureOpen();
+        for (BlockIndex.Location loc : state.index.candidates(BlockIndex.k0(address), BlockIndex.k1(address))) {
+            Segment s = state.log.segment(loc.segment());
+            int bytes = StoreState.recordBytes(loc.length());
+            SegmentMapping m = s == null ? null : s.acquireMapping((long) loc.offset() + bytes);
+            if (m == null) {
+                return false;
+            }
+            try {
+                if (!m.isLoaded(loc.offset(), bytes)) {
+                    return false;
+                }
+            } finally {
+                m.release();
+            }
+        }
+        return true;
+    }
+
+    private BlockView read(Address address, boolean mapped) {
         ensureOpen();
         for (int attempt = 0; attempt < 3; attempt++) {
             BlockLocator.Found f = locate(address);
             if (f == null || state.expired(f.location().lease())) {
-                return Optional.empty();
+                return null;
             }
             BlockIndex.Location loc = f.location();
             Segment s = state.log.segment(loc.segment());
             if (s == null) {
                 continue; // compacted away meanwhile: look again
             }
-            ByteBuffer record;
-            try {
-                record = s.read(loc.offset(), StoreState.recordBytes(loc.length()));
-            } catch (java.nio.channels.ClosedChannelException e) {
-                continue;
-            } catch (IOException e) {
-                state.quarantine(address, loc, "unreadable: " + e);
-                return Optional.empty();
+            long start = (long) loc.offset() + SegmentRecord.HEADER_BYTES;
+            SegmentMapping m = mapped ? s.acquireMapping(start + loc.length()) : null;
+            ByteBuffer content;
+            if (m != null) {
+                content = m.slice(start, loc.length());
+            } else {
+                try {
+                    content = s.read(loc.offset(), StoreState.recordBytes(loc.length())).slice(SegmentRecord.HEADER_BYTES, loc.length());
+                } catch (java.nio.channels.ClosedChannelException e) {
+                    continue;
+                } catch (IOException e) {
+                    state.quarantine(address, loc, "unreadable: " + e);
+                    return null;
+                }
             }
-            ByteBuffer content = record.slice(SegmentRecord.HEADER_BYTES, loc.length());
             if (SegmentRecord.contentCrc(content) != f.header().contentCrc()) {
+                if (m != null) {
+                    m.release();
+                }
                 state.quarantine(address, loc, "content CRC mismatch");
-                return Optional.empty();
+                return null;
             }
-            return Optional.of(content);
+            return new BlockView(content, loc.lease(), m == null ? null : m::release);
         }
-        return Optional.empty();
+        return null;
     }
 
     private BlockIndex.Location live(Address address) {

@@ -38,6 +38,7 @@ public final class Exchange {
     private Fields query;
     private boolean answered;
     private Map<String, String> stickyHeaders = Map.of();
+    private Runnable whenDone;
     long bytesIn;
     long bytesOut;
 
@@ -253,6 +254,27 @@ public final class Exchange {
     void stickyHeaders(Map<String, String> headers) {
         stickyHeaders = headers;
         headers.forEach((k, v) -> response.getHeaders().put(k, v));
+    }
+
+    /**
+     * Runs {@code action} once the exchange completed or failed, after Jetty stopped touching the
+     * answer's bytes: for bytes lent by the store (a mapped segment) that must be given back.
+     * One action per exchange.
+     */
+    public void whenDone(Runnable action) {
+        if (whenDone != null) {
+            throw new IllegalStateException("one whenDone action per exchange");
+        }
+        whenDone = action;
+    }
+
+    /** Called by the handler's completion, success or failure. */
+    void done() {
+        Runnable action = whenDone;
+        whenDone = null;
+        if (action != null) {
+            action.run();
+        }
     }
 
     boolean answered() {

@@ -8,4 +8,13 @@ package io.cairn.node.http;
 @FunctionalInterface
 public interface Route {
     void handle(Exchange exchange) throws Exception;
+
+    /**
+     * True when this request can be answered without blocking: it then runs on the I/O thread,
+     * without a hand-off to a virtual thread. Must be cheap and must not block; may throw a
+     * {@link io.cairn.core.CairnException} (answered inline). Default: false.
+     */
+    default boolean nonBlocking(Exchange exchange) {
+        return false;
+    }
 }

@@ -7,17 +7,18 @@ import io.cairn.node.http.ByteRange;
 import io.cairn.node.http.Exchange;
 import io.cairn.node.http.Route;
 import io.cairn.store.BlockStore;
+import io.cairn.store.BlockView;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * {@code GET} and {@code HEAD /blocks/{address}} (SPEC §3.1), the hot path: one index lookup, one
- * verified read from the store, the bytes handed to Jetty as they came (a range is a slice, not a
- * copy), a lease renewal only when due ({@link LeaseRenewal}). No logging. HEAD answers from the
- * index without reading the block.
+ * {@code GET} and {@code HEAD /blocks/{address}} (SPEC §3.1), the hot path: one index lookup and
+ * one verified read ({@link BlockStore#readView}: the bytes of a mapped segment, checked against
+ * their CRC32C, lent without a copy), handed to Jetty as they are (a range is a slice), the view
+ * given back when Jetty is done with it; the lease renewed only when due ({@link LeaseRenewal}),
+ * from the lease the read returned. No logging. HEAD answers from the index without reading.
  */
 public final class GetBlockRoute implements Route {
     private static final HttpField OCTET = new HttpField(HttpHeader.CONTENT_TYPE, Exchange.OCTET_STREAM);
@@ -32,43 +33,62 @@ public final class GetBlockRoute implements Route {
         this.renewal = renewal;
     }
 
+    /** Inline on the I/O thread when the block's bytes are in memory (or it is absent); else on a virtual thread. */
+    @Override
+    public boolean nonBlocking(Exchange ex) {
+        return store.isResident(Address.parse(ex.param("address")));
+    }
+
     @Override
     public void handle(Exchange ex) {
         Address address = Address.parse(ex.param("address"));
-        ByteBuffer content = null;
-        long size;
         if (ex.isHead()) {
-            size = store.sizeOf(address);
-        } else {
-            Optional<ByteBuffer> read = store.read(address);
-            content = read.orElse(null);
-            size = content == null ? -1 : content.remaining();
+            long size = store.sizeOf(address);
+            if (size < 0) {
+                throw notHere(address);
+            }
+            ByteRange range = ByteRange.parse(ex.header(HttpHeader.RANGE), size);
+            renewal.onRead(address);
+            headers(ex, address, range, size);
+            // HEAD: the headers a GET would send, without the body.
+            ex.begin(range.partial() ? 206 : 200);
+            ex.response().getHeaders().put(HttpHeader.CONTENT_LENGTH, range.partial() ? range.length() : size);
+            ex.finish();
+            return;
         }
-        if (size < 0) {
-            throw new CairnException(ErrorCode.NOT_FOUND, "block " + address + " is not here");
+        BlockView view = store.readView(address).orElseThrow(() -> notHere(address));
+        boolean lent = false;
+        try {
+            ByteBuffer content = view.content();
+            long size = content.remaining();
+            ByteRange range = ByteRange.parse(ex.header(HttpHeader.RANGE), size);
+            renewal.onRead(address, view.leaseEpochSecond());
+            headers(ex, address, range, size);
+            if (range.partial()) {
+                content = content.slice(content.position() + (int) range.start(), (int) range.length());
+            }
+            ex.whenDone(view::close);
+            lent = true;
+            ex.respond(range.partial() ? 206 : 200, null, content);
+        } finally {
+            if (!lent) {
+                view.close();
+            }
         }
-        ByteRange range = ByteRange.parse(ex.header(HttpHeader.RANGE), size);
-        renewal.onRead(address);
+    }
+
+    private static void headers(Exchange ex, Address address, ByteRange range, long size) {
         HttpFields.Mutable headers = ex.response().getHeaders();
         headers.put(OCTET);
         headers.put(ACCEPT_RANGES);
         headers.put(IMMUTABLE);
         headers.put(HttpHeader.ETAG, "\"" + address.hex() + "\"");
-        int status = 200;
         if (range.partial()) {
-            status = 206;
             headers.put(HttpHeader.CONTENT_RANGE, range.contentRange(size));
-            if (content != null) {
-                content = content.slice(content.position() + (int) range.start(), (int) range.length());
-            }
         }
-        if (content == null) {
-            // HEAD: the headers a GET would send, without the body.
-            ex.begin(status);
-            headers.put(HttpHeader.CONTENT_LENGTH, range.partial() ? range.length() : size);
-            ex.finish();
-        } else {
-            ex.respond(status, null, content);
-        }
+    }
+
+    private static CairnException notHere(Address address) {
+        return new CairnException(ErrorCode.NOT_FOUND, "block " + address + " is not here");
     }
 }

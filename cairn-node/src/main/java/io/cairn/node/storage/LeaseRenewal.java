@@ -24,9 +24,16 @@ public final class LeaseRenewal {
     }
 
     public void onRead(Address address) {
-        Lease wanted = Lease.defaultFrom(clock.now());
         Optional<Lease> current = store.lease(address);
-        if (current.isPresent() && current.get().expiresEpochSecond() < wanted.expiresEpochSecond() - SLACK_SECONDS) {
+        if (current.isPresent()) {
+            onRead(address, current.get().expiresEpochSecond());
+        }
+    }
+
+    /** As {@link #onRead(Address)} when the caller already knows the lease (no second lookup). */
+    public void onRead(Address address, long currentLeaseEpochSecond) {
+        Lease wanted = Lease.defaultFrom(clock.now());
+        if (currentLeaseEpochSecond < wanted.expiresEpochSecond() - SLACK_SECONDS) {
             store.renew(address, wanted);
         }
     }
