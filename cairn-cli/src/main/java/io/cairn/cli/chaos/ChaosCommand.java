@@ -64,10 +64,14 @@ public final class ChaosCommand implements Callable<Integer> {
 
     /** This JVM's java binary and the jar or classpath it runs from, so that nodes run the same code. */
     public static List<String> launcher() {
+        return launcher(System.getProperty("java.class.path"));
+    }
+
+    /** As {@link #launcher()} with a given classpath (a test passes surefire's, which is not java.class.path). */
+    public static List<String> launcher(String cp) {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(javaBin));
         cmd.addAll(NodeProcesses.NODE_JVM_OPTIONS);
-        String cp = System.getProperty("java.class.path");
         if (cp.endsWith(".jar") && !cp.contains(java.io.File.pathSeparator)) {
             cmd.addAll(List.of("-jar", cp));
         } else {

@@ -23,6 +23,8 @@ final class Observer {
 
     private final NodeProcesses nodes;
     private final Http http;
+    private final java.net.http.HttpClient headClient = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2)).build(); // HEAD answers' Content-Length
 
     Observer(NodeProcesses nodes, Http http) {
         this.nodes = nodes;
@@ -128,8 +130,7 @@ final class Observer {
 
     private long contentLength(int node, String address) {
         try {
-            var client = java.net.http.HttpClient.newHttpClient();
-            var r = client.send(java.net.http.HttpRequest.newBuilder(nodes.url(node).resolve("/blocks/" + address))
+            var r = headClient.send(java.net.http.HttpRequest.newBuilder(nodes.url(node).resolve("/blocks/" + address))
                     .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
                     .timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
             return r.headers().firstValueAsLong("Content-Length").orElse(0);
