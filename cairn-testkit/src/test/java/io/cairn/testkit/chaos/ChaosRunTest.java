@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The short chaos run of the suite (issue #10, docs/RELIABILITY.md): two fixed seeds, five real
+ * The short chaos run of the suite (issue #10, docs/RELIABILITY.md): two fixed seeds (1 and 6), five real
  * node processes each, every fault kind across the two; zero anomalies expected. A failure names
  * the seed and the command that replays it. Longer runs: {@code ./cairn chaos --duration 5m}.
  */
 class ChaosRunTest {
-    static final long[] SEEDS = {1, 2};
+    static final long[] SEEDS = {1, 6}; // chosen so that together they try every fault kind in 45 s
     static final Duration DURATION = Duration.ofSeconds(45);
     static final int NODES = 5;
 
