@@ -10,7 +10,7 @@ import java.util.List;
  * answer or a 5xx and may or may not have taken effect.
  */
 final class History {
-    enum Type { FILE_PUT, NAME_PUT, NAME_DELETE, DRIVE_STORE, BAD_PUT, FILE_GET, NAME_GET, DRIVE_GET }
+    enum Type { FILE_PUT, NAME_PUT, NAME_DELETE, DRIVE_STORE, BAD_PUT, FILE_GET, DRIVE_GET }
 
     enum Outcome { OK, FAILED, INDETERMINATE }
 

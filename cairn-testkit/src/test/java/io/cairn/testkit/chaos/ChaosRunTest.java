@@ -56,6 +56,14 @@ class ChaosRunTest {
                             ChaosRun.replayCommand(config), out, result.report())
                     .isEmpty();
             assertThat(result.acknowledged()).as("seed %d: the workload got acknowledgements", seed).isGreaterThan(20);
+            log.close();
+            deleteTree(out); // kept when the run failed, for the replay
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
