@@ -118,10 +118,15 @@ final class NodeCommand implements Callable<Integer> {
             description = "bytes per second the scrubber re-hashes; 0 = off (default: ${DEFAULT-VALUE})")
     long scrubRate;
 
+    // issue #10: the chaos run skews one node's wall clock; hidden, not for production use
+    @Option(names = "--clock-skew-ms", hidden = true, defaultValue = "0", paramLabel = "MS")
+    long clockSkewMs;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
-        CairnNode node = CairnNode.start(config);
+        CairnNode node = clockSkewMs == 0 ? CairnNode.start(config)
+                : CairnNode.startWithClock(config, io.cairn.cli.chaos.SkewedClock.of(clockSkewMs));
         main.out().printf("node %s listening on %s (data %s, %s)%n", node.id().hex(), node.url(),
                 data.toAbsolutePath(), config.clusterKey() == null ? "open" : "cluster key from " + security.keyFile);
         if (node.directory().memcachePort() >= 0) {
