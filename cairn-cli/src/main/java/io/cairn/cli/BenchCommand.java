@@ -99,6 +99,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--lease", paramLabel = "SECONDS|never", description = "lease of the written blocks (default: the node's)")
     String lease;
 
+    @Option(names = "--http", paramLabel = "jetty|jdk", defaultValue = "jetty",
+            description = "the client's HTTP stack: jetty (what cairn uses) or jdk (java.net.http, for comparison)")
+    String httpStack;
+
     @Option(names = "--json", description = "print the result as one JSON object")
     boolean json;
 
@@ -132,8 +136,11 @@ final class BenchCommand implements Callable<Integer> {
             throw usage(e.getMessage());
         }
         String key = plain ? null : client.clusterKey();
-        try (JettyTransport transport = JettyTransport.builder().clusterKey(key)
-                .maxInFlightPerNode(connections).build()) {
+        if (!httpStack.equals("jetty") && !httpStack.equals("jdk")) {
+            throw usage("--http must be jetty or jdk");
+        }
+        try (io.cairn.client.Transport transport = httpStack.equals("jdk") ? new io.cairn.client.bench.JdkTransport(key)
+                : JettyTransport.builder().clusterKey(key).maxInFlightPerNode(connections).build()) {
             ClusterView view = plain ? null : new ClusterView(transport, List.of(client.node), Clock.SYSTEM);
             BlockClient blockClient = plain ? null : new BlockClient(transport, ReplicationPolicy.DEFAULT, HttpCall.DEFAULT_TIMEOUT);
             BenchRun run = new BenchRun(config, transport, view, blockClient, plain ? client.node : null);
@@ -170,6 +177,7 @@ final class BenchCommand implements Callable<Integer> {
             m.put("mode", c.mode().name().toLowerCase(Locale.ROOT));
             m.put("node", client.node.toString());
             m.put("plain", c.plain());
+            m.put("http", httpStack);
             m.put("nodes", nodes);
             m.put("size", c.size());
             m.put("count", c.count());
