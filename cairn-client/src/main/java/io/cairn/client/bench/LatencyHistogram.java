@@ -59,6 +59,9 @@ public final class LatencyHistogram {
             return 0;
         }
         long rank = Math.max(1, (long) Math.ceil(percentile / 100.0 * n));
+        if (rank >= n) {
+            return max.get();
+        }
         long seen = 0;
         for (int i = 0; i < counts.length(); i++) {
             seen += counts.get(i);
