@@ -35,10 +35,14 @@ chmod 755 "$WORK"   # nginx workers run as another user
 UP_PID=""
 cleanup() {
   [ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null && wait "$UP_PID" 2>/dev/null
+  for f in "$WORK"/up*.log; do [ -f "$f" ] && cp "$f" /tmp/cairn-compare-$(basename "$f"); done
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# Run from a copy of the jar: a rebuild by someone's ./cairn must not replace it under running nodes.
+cp cairn-cli/target/cairn.jar "$WORK/cairn.jar"
+cairn_cli() { "$JDK/bin/java" --enable-native-access=ALL-UNNAMED ${CLI_OPTS:-} -jar "$WORK/cairn.jar" "$@"; }
 
 free_base() { # a base port with $1 free ports above it
   python3 - "$1" <<'PY'
@@ -60,7 +64,7 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 start_cluster() { # nodes -> sets UP_PID NODE KEY
   local n="$1" base; base="$(free_base "$n")"
-  CAIRN_JAVA_OPTS="$NODE_OPTS -XX:+ExitOnOutOfMemoryError" ./cairn up --nodes "$n" --port "$base" \
+  CLI_OPTS="$NODE_OPTS -XX:+ExitOnOutOfMemoryError" cairn_cli up --nodes "$n" --port "$base" \
       --data "$WORK/cluster$n" >"$WORK/up$n.log" 2>&1 &
   UP_PID=$!
   for _ in $(seq 1 120); do grep -q "nodes up" "$WORK/up$n.log" && break; sleep 0.5; done
@@ -69,6 +73,7 @@ start_cluster() { # nodes -> sets UP_PID NODE KEY
 }
 stop_cluster() {
   kill "$UP_PID"; wait "$UP_PID" 2>/dev/null || true; UP_PID=""
+  cp "$WORK/up$1.log" "/tmp/cairn-compare-up$1.log" 2>/dev/null || true
   if grep -qi "OutOfMemory\|StackOverflow" "$WORK/up$1.log"; then HEAP_OK="no ($1-node cluster)"; fi
   ERRORS_IN_LOG=$((ERRORS_IN_LOG + $(grep -c " ERROR " "$WORK/up$1.log" || true)))
 }
@@ -92,7 +97,7 @@ NGINX
 }
 HEAP_OK="yes"; ERRORS_IN_LOG=0; BENCH_ERRORS=0
 bench() { # args... -> JSON on stdout; counts errors
-  local out; out="$(./cairn bench "$@" --json)" || true
+  local out; out="$(cairn_cli bench "$@" --json)" || true
   [ -n "$out" ] || { echo "cairn bench $* printed nothing" >&2; exit 1; }
   BENCH_ERRORS=$((BENCH_ERRORS + $(echo "$out" | json 'd["errors"]')))
   echo "$out"
@@ -118,7 +123,7 @@ done
 # ---- 2. GET ------------------------------------------------------------------------------------
 echo; echo "== GET 64 KiB, $BLOCKS blocks over 3 nodes, $CLIENTS clients, hashes verified vs nginx serving the same files, ${SECONDS_EACH}s each"
 SEED=$RANDOM$RANDOM
-./cairn bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" --blocks "$BLOCKS" --seed "$SEED" --export "$WORK/www" \
+cairn_cli bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" --blocks "$BLOCKS" --seed "$SEED" --export "$WORK/www" \
     -c $CLIENTS -n 1 --json >/dev/null
 chmod -R a+rX "$WORK/www"
 NGINX_PORT="$(free_base 1)"; start_nginx
@@ -157,12 +162,12 @@ if [ "$SKIP_BIG" != 1 ]; then
   DD_S="$(echo "$DD_OUT" | sed -E 's/.* copied, ([0-9.]+) s.*/\1/')"
   DD_MBS="$(awk -v s="$DD_S" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / s}')"
   start_cluster 5
-  T0=$(date +%s.%N); ADDR="$(./cairn put "$WORK/www/big.bin" --node "$NODE" --cluster-key-file "$KEY")"; T1=$(date +%s.%N)
+  T0=$(date +%s.%N); ADDR="$(cairn_cli put "$WORK/www/big.bin" --node "$NODE" --cluster-key-file "$KEY")"; T1=$(date +%s.%N)
   PUT_MBS="$(awk -v a="$T0" -v b="$T1" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / (b - a)}')"
   curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/big.bin"   # page cache warm, as the cluster's is
   CURL_BPS="$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$NGINX_PORT/big.bin")"
   CURL_MBS="$(awk -v b="$CURL_BPS" 'BEGIN {printf "%.1f", b / 1e6}')"
-  T0=$(date +%s.%N); ./cairn get "$ADDR" --node "$NODE" --cluster-key-file "$KEY" -o - >/dev/null; T1=$(date +%s.%N)
+  T0=$(date +%s.%N); cairn_cli get "$ADDR" --node "$NODE" --cluster-key-file "$KEY" -o - >/dev/null; T1=$(date +%s.%N)
   GET_MBS="$(awk -v a="$T0" -v b="$T1" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / (b - a)}')"
   echo "dd conv=fdatasync $DD_MBS MB/s | cairn put $PUT_MBS MB/s | ratio $(ratio "$PUT_MBS" "$DD_MBS") (bar >= 0.25)"
   echo "curl from nginx $CURL_MBS MB/s | cairn get $GET_MBS MB/s | ratio $(ratio "$GET_MBS" "$CURL_MBS") (bar >= 0.30)"
