@@ -64,8 +64,9 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 start_cluster() { # nodes -> sets UP_PID NODE KEY
   local n="$1" base; base="$(free_base "$n")"
-  CLI_OPTS="$NODE_OPTS -XX:+ExitOnOutOfMemoryError" cairn_cli up --nodes "$n" --port "$base" \
-      --data "$WORK/cluster$n" >"$WORK/up$n.log" 2>&1 &
+  # java directly (not through the cairn_cli function) so that $! is the JVM itself
+  "$JDK/bin/java" --enable-native-access=ALL-UNNAMED $NODE_OPTS -XX:+ExitOnOutOfMemoryError -jar "$WORK/cairn.jar" \
+      up --nodes "$n" --port "$base" --data "$WORK/cluster$n" >"$WORK/up$n.log" 2>&1 &
   UP_PID=$!
   for _ in $(seq 1 120); do grep -q "nodes up" "$WORK/up$n.log" && break; sleep 0.5; done
   grep -q "nodes up" "$WORK/up$n.log" || { cat "$WORK/up$n.log" >&2; echo "cluster did not start" >&2; exit 1; }
