@@ -139,7 +139,13 @@ public final class CairnClient implements AutoCloseable {
 
     /** Every setting of the client: one name, one default, the unit in the name or type. */
     public static final class Builder {
-        public static final int DEFAULT_MAX_CHUNKS_IN_FLIGHT = 32;
+        /**
+         * 256 chunks (16 MiB of 64 KiB chunks, still capped by maxBytesInFlight): with 32, a get
+         * stalled on the slowest chunk of each window (issue #8, docs/BENCHMARKS.md). The system
+         * property {@code cairn.client.maxChunksInFlight} overrides it, for measurements.
+         */
+        public static final int DEFAULT_MAX_CHUNKS_IN_FLIGHT =
+                Integer.getInteger("cairn.client.maxChunksInFlight", 256);
         public static final long DEFAULT_MAX_BYTES_IN_FLIGHT = 64L * 1024 * 1024;
 
         private final List<URI> nodes = new ArrayList<>();

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Issue #8: end-to-end figures of a local cairn cluster and, in the same run, their baselines,
+# driven by the same load generator where one exists; prints every figure and the ratios.
+#   1. PUT of 64 KiB blocks, 3 replicas, 3-node cluster, 32 clients (`cairn bench put`)
+#      vs the naive one-copy file write: 32 writers, temp file + fsync + rename (NaiveFileWrites).
+#   2. GET of 64 KiB blocks spread over the 3 nodes, client verifying every hash (`cairn bench get`)
+#      vs nginx serving the same blocks as files, with wrk and with `cairn bench get --plain`.
+#   3. p99/p50 of the cluster GET open loop at 50% of the peak measured in 2.
+#   4. `cairn put` / `cairn get` of a BIG_FILE (default 1 GiB) on a 5-node cluster
+#      vs `dd conv=fdatasync` of the same file and curl of it from nginx.
+# Nodes run with CAIRN_JAVA_OPTS=-Xmx256m (NODE_OPTS); `cairn up` runs all nodes in ONE JVM, so
+# that is 256 MiB for the whole cluster, stricter than 256 MiB per node. Loopback only; temp
+# data dir removed at the end; every step bounded by a count and a time.
+#
+# Usage: bench/compare.sh            env: ROUNDS=2 SECONDS_EACH=15 PUT_COUNT=100000 BLOCKS=2000
+#                                         BIG_FILE_MIB=1024 NODE_OPTS=-Xmx256m SKIP_BIG=0
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS="${ROUNDS:-2}"
+SECONDS_EACH="${SECONDS_EACH:-15}"
+PUT_COUNT="${PUT_COUNT:-100000}"
+GET_COUNT="${GET_COUNT:-10000000}"
+BLOCKS="${BLOCKS:-2000}"
+BIG_FILE_MIB="${BIG_FILE_MIB:-1024}"
+NODE_OPTS="${NODE_OPTS:--Xmx256m}"
+SKIP_BIG="${SKIP_BIG:-0}"
+CLIENTS=32
+for tool in nginx wrk curl python3 dd; do
+  command -v "$tool" >/dev/null || { echo "compare.sh: needs $tool" >&2; exit 1; }
+done
+./cairn --version >/dev/null   # builds the jar when needed
+JDK="$(dirname "$(dirname "$(readlink -f "$(ls -d /usr/lib/jvm/temurin-25*/bin/java /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)")")")"
+WORK="$(mktemp -d /tmp/cairn-compare.XXXXXX)"
+chmod 755 "$WORK"   # nginx workers run as another user
+UP_PID=""
+cleanup() {
+  [ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null && wait "$UP_PID" 2>/dev/null
+  for f in "$WORK"/up*.log; do [ -f "$f" ] && cp "$f" /tmp/cairn-compare-$(basename "$f"); done
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+# Run from a copy of the jar: a rebuild by someone's ./cairn must not replace it under running nodes.
+cp cairn-cli/target/cairn.jar "$WORK/cairn.jar"
+cairn_cli() { "$JDK/bin/java" --enable-native-access=ALL-UNNAMED ${CLI_OPTS:-} -jar "$WORK/cairn.jar" "$@"; }
+
+free_base() { # a base port with $1 free ports above it
+  python3 - "$1" <<'PY'
+import random, socket, sys
+n = int(sys.argv[1])
+for _ in range(200):
+    base = random.randint(20000, 60000)
+    try:
+        socks = []
+        for p in range(base, base + n):
+            s = socket.socket(); s.bind(("127.0.0.1", p)); socks.append(s)
+        for s in socks: s.close()
+        print(base); break
+    except OSError:
+        for s in socks: s.close()
+PY
+}
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+start_cluster() { # nodes -> sets UP_PID NODE KEY
+  local n="$1" base; base="$(free_base "$n")"
+  # java directly (not through the cairn_cli function) so that $! is the JVM itself
+  "$JDK/bin/java" --enable-native-access=ALL-UNNAMED $NODE_OPTS -XX:+ExitOnOutOfMemoryError -jar "$WORK/cairn.jar" \
+      up --nodes "$n" --port "$base" --data "$WORK/cluster$n" >"$WORK/up$n.log" 2>&1 &
+  UP_PID=$!
+  for _ in $(seq 1 120); do grep -q "nodes up" "$WORK/up$n.log" && break; sleep 0.5; done
+  grep -q "nodes up" "$WORK/up$n.log" || { cat "$WORK/up$n.log" >&2; echo "cluster did not start" >&2; exit 1; }
+  NODE="http://127.0.0.1:$base"; KEY="$WORK/cluster$n/cluster.key"
+}
+stop_cluster() {
+  kill "$UP_PID"; wait "$UP_PID" 2>/dev/null || true; UP_PID=""
+  cp "$WORK/up$1.log" "/tmp/cairn-compare-up$1.log" 2>/dev/null || true
+  if grep -qi "OutOfMemory\|StackOverflow" "$WORK/up$1.log"; then HEAP_OK="no ($1-node cluster)"; fi
+  ERRORS_IN_LOG=$((ERRORS_IN_LOG + $(grep -c " ERROR " "$WORK/up$1.log" || true)))
+}
+start_nginx() {
+  mkdir -p "$WORK/tmp"
+  cat >"$WORK/nginx.conf" <<NGINX
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  default_type application/octet-stream;
+  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
+  uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
+}
+NGINX
+  nginx -c "$WORK/nginx.conf"
+}
+HEAP_OK="yes"; ERRORS_IN_LOG=0; BENCH_ERRORS=0
+bench() { # args... -> JSON on stdout; counts errors
+  local out; out="$(cairn_cli bench "$@" --json)" || true
+  [ -n "$out" ] || { echo "cairn bench $* printed nothing" >&2; exit 1; }
+  BENCH_ERRORS=$((BENCH_ERRORS + $(echo "$out" | json 'd["errors"]')))
+  echo "$out"
+}
+
+echo "date: $(date -u +%FT%TZ)  machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "disk: $(df -h "$WORK" | awk 'NR==2 {print $1, $2" total", $4" free"}'); nodes: $NODE_OPTS (one JVM per cluster)"
+
+# ---- 1. PUT ------------------------------------------------------------------------------------
+start_cluster 3
+C3_NODE="$NODE"; C3_KEY="$KEY"
+echo; echo "== PUT 64 KiB, 3 replicas, 3 nodes, $CLIENTS clients vs naive write+fsync+rename (1 copy), ${SECONDS_EACH}s each"
+bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n 2000 -d 5s >/dev/null  # warm-up
+for r in $(seq 1 "$ROUNDS"); do
+  NAIVE="$("$JDK/bin/java" bench/NaiveFileWrites.java "$WORK/naive" "$PUT_COUNT" $CLIENTS "$SECONDS_EACH")"
+  rm -rf "$WORK/naive"; sync
+  NAIVE_OPS="$(echo "$NAIVE" | sed -E 's/.*= ([0-9.]+) files\/s.*/\1/')"
+  PUT_JSON="$(bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n "$PUT_COUNT" -d "${SECONDS_EACH}s")"
+  PUT_OPS="$(echo "$PUT_JSON" | json 'd["opsPerSecond"]')"
+  echo "round $r: naive $NAIVE_OPS files/s | cairn put $PUT_OPS ops/s (p50 $(echo "$PUT_JSON" | json 'd["latencyMs"]["p50"]') ms, p99 $(echo "$PUT_JSON" | json 'd["latencyMs"]["p99"]') ms, errors $(echo "$PUT_JSON" | json 'd["errors"]')) | ratio $(ratio "$PUT_OPS" "$NAIVE_OPS") (bar >= 1.00)"
+done
+
+# ---- 2. GET ------------------------------------------------------------------------------------
+echo; echo "== GET 64 KiB, $BLOCKS blocks over 3 nodes, $CLIENTS clients, hashes verified vs nginx serving the same files, ${SECONDS_EACH}s each"
+SEED=$RANDOM$RANDOM
+cairn_cli bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" --blocks "$BLOCKS" --seed "$SEED" --export "$WORK/www" \
+    -c $CLIENTS -n 1 --json >/dev/null
+chmod -R a+rX "$WORK/www"
+NGINX_PORT="$(free_base 1)"; start_nginx
+export PATHS_FILE="$WORK/www/paths.txt"
+wrk -t1 -c$CLIENTS -d3s -s bench/paths.lua "http://127.0.0.1:$NGINX_PORT" >/dev/null
+GET_ARGS=(--blocks "$BLOCKS" --seed "$SEED" --no-prepare -c $CLIENTS -n "$GET_COUNT" -d "${SECONDS_EACH}s")
+bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" "${GET_ARGS[@]/${SECONDS_EACH}s/5s}" >/dev/null   # warm-up
+PEAK=0
+for r in $(seq 1 "$ROUNDS"); do
+  WRK_OUT="$(wrk -t1 -c$CLIENTS -d"${SECONDS_EACH}s" -s bench/paths.lua "http://127.0.0.1:$NGINX_PORT")"
+  NGINX_RPS="$(echo "$WRK_OUT" | awk '/Requests\/sec/ {print $2}')"
+  NON2XX="$(echo "$WRK_OUT" | awk '/Non-2xx/ {print $NF}')"; [ -z "$NON2XX" ] || { echo "nginx answered errors: $NON2XX" >&2; exit 1; }
+  PLAIN_JSON="$(bench get --plain --node "http://127.0.0.1:$NGINX_PORT" "${GET_ARGS[@]}")"
+  PLAIN_OPS="$(echo "$PLAIN_JSON" | json 'd["opsPerSecond"]')"
+  GET_JSON="$(bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" "${GET_ARGS[@]}")"
+  GET_OPS="$(echo "$GET_JSON" | json 'd["opsPerSecond"]')"
+  PEAK="$(awk -v a="$PEAK" -v b="$GET_OPS" 'BEGIN {print (b > a ? b : a)}')"
+  echo "round $r: nginx (wrk) $NGINX_RPS/s | nginx (cairn bench --plain, verifying) $PLAIN_OPS/s | cairn cluster $GET_OPS/s (p50 $(echo "$GET_JSON" | json 'd["latencyMs"]["p50"]') ms, p99 $(echo "$GET_JSON" | json 'd["latencyMs"]["p99"]') ms)"
+  echo "         ratio cairn/nginx(wrk) $(ratio "$GET_OPS" "$NGINX_RPS") (bar >= 0.50); cairn/nginx(same generator) $(ratio "$GET_OPS" "$PLAIN_OPS")"
+done
+
+# ---- 3. p99 at 50% of peak ---------------------------------------------------------------------
+HALF="$(awk -v p="$PEAK" 'BEGIN {printf "%.0f", p / 2}')"
+echo; echo "== GET open loop at 50% of the peak ($HALF ops/s of $PEAK), 128 clients, ${SECONDS_EACH}s"
+RATE_JSON="$(bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" --blocks "$BLOCKS" --seed "$SEED" --no-prepare \
+    -c 128 -n "$GET_COUNT" -d "${SECONDS_EACH}s" --rate "$HALF")"
+P50="$(echo "$RATE_JSON" | json 'd["latencyMs"]["p50"]')"; P99="$(echo "$RATE_JSON" | json 'd["latencyMs"]["p99"]')"
+echo "achieved $(echo "$RATE_JSON" | json 'd["opsPerSecond"]') ops/s, p50 $P50 ms, p90 $(echo "$RATE_JSON" | json 'd["latencyMs"]["p90"]') ms, p99 $P99 ms, max $(echo "$RATE_JSON" | json 'd["latencyMs"]["max"]') ms | p99/p50 $(ratio "$P99" "$P50") (bar < 10)"
+stop_cluster 3
+
+# ---- 4. 1 GiB file through 5 nodes --------------------------------------------------------------
+if [ "$SKIP_BIG" != 1 ]; then
+  echo; echo "== ${BIG_FILE_MIB} MiB file, 5 nodes: cairn put vs dd conv=fdatasync; cairn get (to stdout) vs curl from nginx (to /dev/null)"
+  head -c "$((BIG_FILE_MIB * 1048576))" /dev/urandom >"$WORK/www/big.bin"; chmod a+r "$WORK/www/big.bin"
+  DD_OUT="$(dd if="$WORK/www/big.bin" of="$WORK/dd.out" bs=1M conv=fdatasync 2>&1 | tail -1)"; rm -f "$WORK/dd.out"; sync
+  DD_S="$(echo "$DD_OUT" | sed -E 's/.* copied, ([0-9.]+) s.*/\1/')"
+  DD_MBS="$(awk -v s="$DD_S" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / s}')"
+  start_cluster 5
+  T0=$(date +%s.%N); ADDR="$(cairn_cli put "$WORK/www/big.bin" --node "$NODE" --cluster-key-file "$KEY")"; T1=$(date +%s.%N)
+  PUT_MBS="$(awk -v a="$T0" -v b="$T1" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / (b - a)}')"
+  curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/big.bin"   # page cache warm, as the cluster's is
+  CURL_BPS="$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$NGINX_PORT/big.bin")"
+  CURL_MBS="$(awk -v b="$CURL_BPS" 'BEGIN {printf "%.1f", b / 1e6}')"
+  T0=$(date +%s.%N); cairn_cli get "$ADDR" --node "$NODE" --cluster-key-file "$KEY" -o - >/dev/null; T1=$(date +%s.%N)
+  GET_MBS="$(awk -v a="$T0" -v b="$T1" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / (b - a)}')"
+  echo "dd conv=fdatasync $DD_MBS MB/s | cairn put $PUT_MBS MB/s | ratio $(ratio "$PUT_MBS" "$DD_MBS") (bar >= 0.25)"
+  echo "curl from nginx $CURL_MBS MB/s | cairn get $GET_MBS MB/s | ratio $(ratio "$GET_MBS" "$CURL_MBS") (bar >= 0.30)"
+  echo "(cairn put/get times include the CLI's JVM start; MB = 10^6 B)"
+  stop_cluster 5
+fi
+echo; echo "== nodes under $NODE_OPTS: out-of-memory: $([ "$HEAP_OK" = yes ] && echo none || echo "$HEAP_OK"); ERROR lines in node logs: $ERRORS_IN_LOG; failed bench operations: $BENCH_ERRORS"
