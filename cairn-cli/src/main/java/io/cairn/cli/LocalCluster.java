@@ -33,6 +33,12 @@ final class LocalCluster implements AutoCloseable {
     private LocalCluster() {}
 
     static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey) {
+        return start(host, basePort, root, count, clusterKey, (i, c) -> c);
+    }
+
+    /** As above, with each node's config passed through {@code configure} (node index, config). */
+    static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey,
+                              java.util.function.BiFunction<Integer, NodeConfig, NodeConfig> configure) {
         if (count < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node");
         }
@@ -45,7 +51,7 @@ final class LocalCluster implements AutoCloseable {
                 NodeConfig config = new NodeConfig(host, basePort == 0 ? 0 : basePort + i,
                         root.resolve("node-" + i), join, clusterKey, 0, Set.of(NodeInfo.ROLE_STORAGE),
                         NodeConfig.DEFAULT_GOSSIP_INTERVAL);
-                cluster.nodes.add(CairnNode.start(config));
+                cluster.nodes.add(CairnNode.start(configure.apply(i, config)));
                 cluster.running.add(true);
             }
         } catch (RuntimeException e) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A content-addressed, self-healing distributed blob store.",
         subcommands = {UpCommand.class, NodeCommand.class, PutCommand.class, GetCommand.class,
-                NodesCommand.class, DemoCommand.class, TopicCommand.class, ContractCommand.class,
+                NodesCommand.class, DemoCommand.class, TopicCommand.class, ContractCommand.class, SyncCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {

@@ -42,6 +42,11 @@ final class UpCommand implements Callable<Integer> {
             description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
 
+    @Option(names = "--repository", paramLabel = "DIR",
+            description = "node 0 is the master of the repository rooted at DIR, the others its slaves;"
+                    + " tokens are kept in <data>/write.token and <data>/slave.token")
+    Path repository;
+
     @Override
     public Integer call() throws Exception {
         if (nodes < 1 || nodes > 100) {
@@ -52,7 +57,16 @@ final class UpCommand implements Callable<Integer> {
         }
         Path keyFile = data.resolve(ClusterKeys.FILE_NAME);
         String key = ClusterKeys.readOrCreate(keyFile);
-        LocalCluster cluster = LocalCluster.start(host, port, data, nodes, key);
+        java.util.function.BiFunction<Integer, NodeConfig, NodeConfig> roles = (i, c) -> c;
+        if (repository != null) { // issue #6
+            String write = ClusterKeys.readOrCreate(data.resolve("write.token"));
+            String slave = ClusterKeys.readOrCreate(data.resolve("slave.token"));
+            java.net.URI masterUrl = java.net.URI.create("http://" + host + ":" + port);
+            roles = (i, c) -> c.withHummel(i == 0
+                    ? io.cairn.node.hummel.HummelSettings.master(repository, write, slave)
+                    : io.cairn.node.hummel.HummelSettings.slave(masterUrl, slave, 0));
+        }
+        LocalCluster cluster = LocalCluster.start(host, port, data, nodes, key, roles);
         PrintWriter out = main.out();
         for (int i = 0; i < nodes; i++) {
             CairnNode n = cluster.node(i);
@@ -64,6 +78,11 @@ final class UpCommand implements Callable<Integer> {
             converged = cluster.awaitAlive(transport, nodes, MEMBERSHIP_WAIT);
         }
         out.printf("cluster key in %s%n", keyFile);
+        if (repository != null) {
+            out.printf("repository %s: master %s (page %s/hummel/), slaves: nodes 1..%d; tokens in %s and %s%n",
+                    repository, cluster.node(0).url(), cluster.node(0).url(), nodes - 1, data.resolve("write.token"),
+                    data.resolve("slave.token"));
+        }
         if (!converged) {
             out.printf("warning: node 0 does not yet see all %d nodes alive; check `cairn nodes`%n", nodes);
         }

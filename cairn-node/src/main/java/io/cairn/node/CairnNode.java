@@ -154,12 +154,17 @@ public final class CairnNode implements AutoCloseable {
             Router router = routes(config, id, clock, store, membership, gossiper, metrics, auth, fetcher);
             Contracts contracts = new Contracts(config, config.dataDir(), membership, transport, store, fetcher, clock, random);
             contracts.register(router); // issue #7: /pubsub/*, /contracts/*, /internal/pubsub/*, /internal/contracts/*
+            io.cairn.node.hummel.Hummel hummel = new io.cairn.node.hummel.Hummel(config.hummel(), config.dataDir(), id, url,
+                    transport, clock, random);
+            closers.push(hummel);
+            hummel.register(router); // issue #6: /build, /index, /locate, /slave/*, /hummel/*
             server.setHandler(new CairnHandler(router, auth, metrics));
             server.start();
             gossiper.start();
             closers.push(gossiper);
             contracts.start();
             closers.push(contracts);
+            hummel.start();
             log.info("node {} serving {} (data {}, roles {}, capacity {}, join {}, cluster key {}, gossip every {} "
                             + "suspect after {} dead after {})", id.shortHex(), url, config.dataDir().toAbsolutePath(),
                     config.roles(), config.capacityBytes() == 0 ? "disk" : config.capacityBytes() + " bytes", config.join(),

@@ -1,5 +1,6 @@
 package io.cairn.node;
 
+import io.cairn.node.hummel.HummelSettings;
 import io.cairn.node.pubsub.PubSubSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -34,12 +35,14 @@ import java.util.Set;
  *                             (default 4); bounds its memory to this many chunks
  * @param pubsub               the pub/sub overlay and storage contracts (issue #7); null means
  *                             {@link PubSubSettings#DEFAULTS}
+ * @param hummel               the node's repository role (issue #6): master, slave or none; null
+ *                             means {@link HummelSettings#NONE}
  */
 public record NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
                          long capacityBytes, Set<String> roles, Duration gossipInterval,
                          Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
                          int replication, int putsPerSecondPerClient, int fileReadAheadChunks,
-                         PubSubSettings pubsub) {
+                         PubSubSettings pubsub, HummelSettings hummel) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_GOSSIP_INTERVAL = Duration.ofMillis(500);
     public static final int SUSPECT_AFTER_INTERVALS = 4;
@@ -68,6 +71,23 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
                 "fileReadAheadChunks must be 1..64, got " + fileReadAheadChunks);
         require(clusterKey == null || !clusterKey.isBlank(), "clusterKey must not be blank (use null for --open)");
         pubsub = pubsub == null ? PubSubSettings.DEFAULTS : pubsub;
+        hummel = hummel == null ? HummelSettings.NONE : hummel;
+    }
+
+    /** The fifteen fields before issue #6; the repository role is none. */
+    public NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
+                      long capacityBytes, Set<String> roles, Duration gossipInterval,
+                      Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
+                      int replication, int putsPerSecondPerClient, int fileReadAheadChunks, PubSubSettings pubsub) {
+        this(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval, suspectAfter, deadAfter,
+                forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, HummelSettings.NONE);
+    }
+
+    /** This config with another repository role (issue #6). */
+    public NodeConfig withHummel(HummelSettings settings) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
+                pubsub, settings);
     }
 
     /** The fourteen fields before issue #7; pub/sub takes its defaults. */
@@ -83,7 +103,7 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
     public NodeConfig withPubSub(PubSubSettings settings) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                settings);
+                settings, hummel);
     }
 
     /** The original eight fields; everything else takes its default. */
@@ -105,27 +125,27 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
     /** This config with other gossip timings. */
     public NodeConfig withGossip(Duration interval, Duration suspect, Duration dead) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, interval,
-                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub);
+                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, hummel);
     }
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(host, newPort, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, hummel);
     }
 
     public NodeConfig withJoin(List<URI> newJoin) {
         return new NodeConfig(host, port, dataDir, newJoin, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, hummel);
     }
 
     public NodeConfig withCapacityBytes(long bytes) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, bytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, hummel);
     }
 
     public NodeConfig withPutsPerSecondPerClient(int rate) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks, pubsub);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks, pubsub, hummel);
     }
 
     /** The URL this node advertises to its peers. */
