@@ -59,6 +59,12 @@ final class RepoBuilder {
     private final ArchiveSink sink;
     private final int threads;
     private final int gzipLevel;
+    /** Called between the first stat and the open of each read attempt; tests use it to change, remove or fail a file mid-build. */
+    volatile ReadHook beforeRead = (file, attempt) -> {};
+
+    interface ReadHook {
+        void before(Path file, int attempt) throws IOException;
+    }
 
     RepoBuilder(Path root, Path tmpDir, ArchiveSink sink, int threads, int gzipLevel) {
         this.root = root;
@@ -120,7 +126,7 @@ final class RepoBuilder {
         Path file = root.resolve(s.path());
         try {
             for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-                Read read = read(file);
+                Read read = read(file, attempt);
                 if (read == null) {
                     continue; // changed while read
                 }
@@ -128,7 +134,7 @@ final class RepoBuilder {
                     Address address = archives.get(read.hash);
                     long gzBytes = read.gzBytes;
                     if (address == null) {
-                        address = sink.store(read.gz);
+                        address = store(read.gz);
                         archives.put(read.hash, address);
                         progress.archivesStored.incrementAndGet();
                     }
@@ -161,14 +167,30 @@ final class RepoBuilder {
         }
     }
 
+    /** The sink's failures are the build's, never a file's: they must not look like an IOException of a read. */
+    private Address store(Path gz) {
+        try {
+            return sink.store(gz);
+        } catch (Exception e) {
+            throw new SinkFailure("storing an archive in the cluster failed: " + e.getMessage(), e);
+        }
+    }
+
+    static final class SinkFailure extends RuntimeException {
+        SinkFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private record Read(String hash, long size, long mtime, int mode, Path gz, long gzBytes) {}
 
     /** One read through SHA-256 and gzip; null when the file changed meanwhile. */
-    private Read read(Path file) throws IOException {
+    private Read read(Path file, int attempt) throws IOException {
         PosixFileAttributes before = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!before.isRegularFile()) {
             throw new java.nio.file.FileSystemException(file.toString(), null, "not a regular file any more (symbolic link or special)");
         }
+        beforeRead.before(file, attempt);
         Path gz = Files.createTempFile(tmpDir, "build-", ".gz");
         boolean ok = false;
         try {
