@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param quotaBytes        how many archive bytes a slave keeps; 0 means no limit
  * @param heartbeatInterval how often a slave sends a heartbeat (default 1 s)
  * @param slaveTimeout      a slave silent for this long is no longer offered (default 5 heartbeats)
- * @param buildThreads      files read and compressed at once by a build (default: cores)
+ * @param buildThreads      files read and compressed at once by a build (default: 2 × cores, so that
+ *                          one file's upload overlaps another's compression)
  * @param gzipLevel         deflate level of archives, 1..9 (default 6, like gzip)
  */
 public record HummelSettings(Path repository, String writeToken, String slaveToken, URI slaveOf, long quotaBytes,
@@ -83,7 +84,7 @@ public record HummelSettings(Path repository, String writeToken, String slaveTok
     }
 
     private static int defaultThreads() {
-        return Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
+        return Math.max(2, Math.min(64, 2 * Runtime.getRuntime().availableProcessors()));
     }
 
     private static void requireToken(String token, String name) {
