@@ -17,8 +17,8 @@ command -v rsync >/dev/null || {
 WORK="$(mktemp -d /tmp/cairn-hummel-bench.XXXXXX)"
 PORT=17270; RSYNC_PORT=17290
 cleanup() {
-  [ -n "${UP_PID:-}" ] && kill "$UP_PID" 2>/dev/null && wait "$UP_PID" 2>/dev/null
-  [ -n "${RSYNC_PID:-}" ] && kill "$RSYNC_PID" 2>/dev/null
+  if [ -n "${UP_PID:-}" ]; then kill "$UP_PID" 2>/dev/null || true; wait "$UP_PID" 2>/dev/null || true; fi
+  if [ -n "${RSYNC_PID:-}" ]; then kill "$RSYNC_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -102,6 +102,7 @@ t0=$(now); ./cairn sync --master "$M" --to "$WORK/cairn-copy"; t1=$(now)
 SYNC2_S=$(secs "$t0" "$t1")
 echo "cairn sync (nothing changed, including JVM start): $SYNC2_S s"
 diff -r "$WORK/tree" "$WORK/cairn-copy" >/dev/null && echo "cairn copy identical to the tree"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 MIB=$(echo "$BYTES / 1048576" | bc -l)
 printf '\n%-40s %8s %10s\n' "" "seconds" "MiB/s"

@@ -192,4 +192,28 @@ class RepoBuilderTest {
                 .hasMessageContaining("damaged");
         assertThat(List.of(s.index().files().size())).containsExactly(1);
     }
+
+    @Test
+    void incompressibleDataIsStoredAndCompressibleDataAfterItIsStillCompressed() throws Exception {
+        long seed = 610;
+        byte[] random = new byte[6 * 1024 * 1024];
+        new java.util.SplittableRandom(seed).nextBytes(random);
+        byte[] text = "the quick brown fox jumps over the lazy dog. ".repeat(300_000).getBytes(StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream mixed = new java.io.ByteArrayOutputStream();
+        mixed.write(random);
+        mixed.write(text);
+        Files.write(repo.resolve("random"), random);
+        Files.write(repo.resolve("mixed"), mixed.toByteArray());
+        MasterStore.State s = build(MasterStore.State.EMPTY, progress());
+        IndexEntry r = s.index().byPath().get("random");
+        IndexEntry m = s.index().byPath().get("mixed");
+        assertThat(r.archiveSize()).as("seed %d", seed).isBetween((long) random.length, random.length + random.length / 500L);
+        assertThat(m.archiveSize()).as("seed %d: the text after the random part is compressed", seed)
+                .isLessThan(random.length + text.length / 4L);
+        for (IndexEntry e : List.of(r, m)) {
+            byte[] content = new GZIPInputStream(new java.io.ByteArrayInputStream(stored.get(s.archives().get(e.hash()))))
+                    .readAllBytes();
+            assertThat(Hex.encode(MessageDigest.getInstance("SHA-256").digest(content))).isEqualTo(e.hash());
+        }
+    }
 }
