@@ -67,7 +67,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class SyncClient {
     public static final int DEFAULT_JOBS = 8;
-    public static final long DEFAULT_RANGE_THRESHOLD = 32L * 1024 * 1024;
+    /**
+     * Archives from this size on are fetched in ranges from several slaves. Below it, the 8 files
+     * fetched at once already keep every slave busy, and a single stream avoids the second pass
+     * (ranges land in a temp file that is then inflated).
+     */
+    public static final long DEFAULT_RANGE_THRESHOLD = 128L * 1024 * 1024;
     public static final long DEFAULT_MIN_PIECE = 8L * 1024 * 1024;
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(30);
