@@ -47,13 +47,26 @@ final class LocalCluster implements AutoCloseable {
         return start(host, basePort, root, count, clusterKey, -1, healing);
     }
 
+    /** As the first, with each node's config passed through {@code configure} (node index, config). */
+    static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey,
+                              java.util.function.BiFunction<Integer, NodeConfig, NodeConfig> configure) {
+        return start(host, basePort, root, count, clusterKey, -1, io.cairn.node.DistributeConfig.DEFAULTS, configure);
+    }
+
+    static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey,
+                              int memcacheBasePort, io.cairn.node.DistributeConfig healing) {
+        return start(host, basePort, root, count, clusterKey, memcacheBasePort, healing, (i, c) -> c);
+    }
+
     /**
      * The one path: node 0 also plays the distribute role (SPEC §4), every node uses
      * {@code healing}; with {@code memcacheBasePort} ≥ 0 node i also serves memcache on
-     * memcacheBasePort + i (0: any port).
+     * memcacheBasePort + i (0: any port); last, each node's config is passed through
+     * {@code configure} (node index, config), e.g. for the repository roles of issue #6.
      */
     static LocalCluster start(String host, int basePort, Path root, int count, String clusterKey,
-                              int memcacheBasePort, io.cairn.node.DistributeConfig healing) {
+                              int memcacheBasePort, io.cairn.node.DistributeConfig healing,
+                              java.util.function.BiFunction<Integer, NodeConfig, NodeConfig> configure) {
         if (count < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node");
         }
@@ -70,7 +83,7 @@ final class LocalCluster implements AutoCloseable {
                     config = config.withDirectory(io.cairn.node.directory.DirectorySettings.DEFAULTS
                             .withMemcachePort(memcacheBasePort == 0 ? 0 : memcacheBasePort + i));
                 }
-                cluster.nodes.add(CairnNode.start(config));
+                cluster.nodes.add(CairnNode.start(configure.apply(i, config)));
                 cluster.running.add(true);
             }
         } catch (RuntimeException e) {

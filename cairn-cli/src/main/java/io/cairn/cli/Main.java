@@ -31,7 +31,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {UpCommand.class, NodeCommand.class, PutCommand.class, GetCommand.class,
                 NameCommands.Ls.class, NameCommands.Rm.class,
                 NodesCommand.class, StatusCommand.class, SpaceCommand.class, DemoCommand.class, TopicCommand.class,
-                ContractCommand.class, BenchCommand.class, io.cairn.cli.chaos.ChaosCommand.class,
+                ContractCommand.class, BenchCommand.class, SyncCommand.class, io.cairn.cli.chaos.ChaosCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Runnable {

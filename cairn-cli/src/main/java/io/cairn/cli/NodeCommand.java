@@ -69,6 +69,23 @@ final class NodeCommand implements Callable<Integer> {
             description = "longest storage contract this node accepts (default 365)")
     int maxContractDays;
 
+    @Option(names = "--repository", paramLabel = "DIR",
+            description = "be the master of the repository rooted at DIR (needs --write-token-file and --slave-token-file)")
+    Path repository;
+
+    @Option(names = "--write-token-file", paramLabel = "F", description = "the repository's write token (POST /build)")
+    Path writeTokenFile;
+
+    @Option(names = "--slave-token-file", paramLabel = "F", description = "the repository's slave token")
+    Path slaveTokenFile;
+
+    @Option(names = "--slave-of", paramLabel = "URL", description = "mirror the repository of this master")
+    URI slaveOf;
+
+    @Option(names = "--quota", paramLabel = "BYTES", converter = Sizes.class, defaultValue = "0",
+            description = "archive bytes a slave keeps, e.g. 10GiB (default: no limit)")
+    long quota;
+
     @Option(names = "--roles", split = ",", paramLabel = "ROLE", defaultValue = "storage",
             description = "roles this node plays, comma-separated (default: ${DEFAULT-VALUE})")
     List<String> roles;
@@ -181,10 +198,37 @@ final class NodeCommand implements Callable<Integer> {
                     .withPubSub(PubSubSettings.DEFAULTS.withCapability(maxContractDays, speedMbps, -1)) // issue #7
                     .withDirectory(io.cairn.node.directory.DirectorySettings.DEFAULTS.withMemcachePort(memcachePort))
                     .withDrive(drive)
-                    .withDistribute(healing);
+                    .withDistribute(healing)
+                    .withHummel(hummel()); // issue #6
         } catch (IllegalArgumentException | io.cairn.core.CairnException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** The repository role from --repository / --slave-of and their token files (issue #6). */
+    io.cairn.node.hummel.HummelSettings hummel() throws java.io.IOException {
+        if (repository != null && slaveOf != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--repository and --slave-of exclude each other");
+        }
+        if (repository != null) {
+            if (writeTokenFile == null || slaveTokenFile == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--repository needs --write-token-file and --slave-token-file");
+            }
+            return io.cairn.node.hummel.HummelSettings.master(repository, ClusterKeys.read(writeTokenFile),
+                    ClusterKeys.read(slaveTokenFile));
+        }
+        if (slaveOf != null) {
+            if (slaveTokenFile == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--slave-of needs --slave-token-file");
+            }
+            if (quota < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--quota must not be negative");
+            }
+            return io.cairn.node.hummel.HummelSettings.slave(io.cairn.core.NodeInfoCodec.url(slaveOf.toString()),
+                    ClusterKeys.read(slaveTokenFile), quota);
+        }
+        return io.cairn.node.hummel.HummelSettings.NONE;
     }
 
     /**

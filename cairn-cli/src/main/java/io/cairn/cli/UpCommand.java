@@ -46,6 +46,11 @@ final class UpCommand implements Callable<Integer> {
             description = "node i also speaks the memcache protocol on P+i (default: off)")
     int memcachePort;
 
+    @Option(names = "--repository", paramLabel = "DIR",
+            description = "node 0 is the master of the repository rooted at DIR, the others its slaves;"
+                    + " tokens are kept in <data>/write.token and <data>/slave.token")
+    Path repository;
+
     @Override
     public Integer call() throws Exception {
         if (nodes < 1 || nodes > 100) {
@@ -59,7 +64,17 @@ final class UpCommand implements Callable<Integer> {
         if (memcachePort != -1 && (memcachePort < 1 || memcachePort + nodes - 1 > 65535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--memcache-port must leave room for " + nodes + " ports");
         }
-        LocalCluster cluster = LocalCluster.start(host, port, data, nodes, key, memcachePort);
+        java.util.function.BiFunction<Integer, NodeConfig, NodeConfig> roles = (i, c) -> c;
+        if (repository != null) { // issue #6
+            String write = ClusterKeys.readOrCreate(data.resolve("write.token"));
+            String slave = ClusterKeys.readOrCreate(data.resolve("slave.token"));
+            // node 0 listens on --port; c.advertisedUrl(port) is its URL (brackets an IPv6 host)
+            roles = (i, c) -> c.withHummel(i == 0
+                    ? io.cairn.node.hummel.HummelSettings.master(repository, write, slave)
+                    : io.cairn.node.hummel.HummelSettings.slave(c.advertisedUrl(port), slave, 0));
+        }
+        LocalCluster cluster = LocalCluster.start(host, port, data, nodes, key, memcachePort,
+                io.cairn.node.DistributeConfig.DEFAULTS, roles);
         PrintWriter out = main.out();
         for (int i = 0; i < nodes; i++) {
             CairnNode n = cluster.node(i);
@@ -73,6 +88,11 @@ final class UpCommand implements Callable<Integer> {
             converged = cluster.awaitAlive(transport, nodes, MEMBERSHIP_WAIT);
         }
         out.printf("cluster key in %s%n", keyFile);
+        if (repository != null) {
+            out.printf("repository %s: master %s (page %s/hummel/), slaves: nodes 1..%d; tokens in %s and %s%n",
+                    repository, cluster.node(0).url(), cluster.node(0).url(), nodes - 1, data.resolve("write.token"),
+                    data.resolve("slave.token"));
+        }
         if (!converged) {
             out.printf("warning: node 0 does not yet see all %d nodes alive; check `cairn nodes`%n", nodes);
         }

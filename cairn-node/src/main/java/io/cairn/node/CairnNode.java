@@ -226,6 +226,10 @@ public final class CairnNode implements AutoCloseable {
                     store, metrics, events, distribute, transport, clock);
             closers.push(dashboard.start());
             DashboardRoutes.addTo(router, dashboard);
+            io.cairn.node.hummel.Hummel hummel = new io.cairn.node.hummel.Hummel(config.hummel(), config.dataDir(), id, url,
+                    transport, clock, random);
+            closers.push(hummel);
+            hummel.register(router); // issue #6: /build, /index, /locate, /slave/*, /hummel/*
             server.setHandler(new CairnHandler(router, auth, metrics));
             server.start();
             gossiper.start();
@@ -242,6 +246,7 @@ public final class CairnNode implements AutoCloseable {
                 reporter = new DistributeReporter(id, url, store, transport, membership::nodeInfos, config.distribute());
                 closers.push(reporter.start());
             }
+            hummel.start();
             log.info("node {} serving {} (data {}, roles {}, capacity {}, join {}, cluster key {}, gossip every {} "
                             + "suspect after {} dead after {})", id.shortHex(), url, config.dataDir().toAbsolutePath(),
                     config.roles(), config.capacityBytes() == 0 ? "disk" : config.capacityBytes() + " bytes", config.join(),

@@ -2,6 +2,7 @@ package io.cairn.node;
 
 import io.cairn.node.apidrive.DriveSettings;
 import io.cairn.node.directory.DirectorySettings;
+import io.cairn.node.hummel.HummelSettings;
 import io.cairn.node.pubsub.PubSubSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -43,13 +44,15 @@ import java.util.Set;
  * @param distribute           self-healing: reporting to the distribute service, health checks,
  *                             repair, trim, scrubbing (issue #3); null means
  *                             {@link DistributeConfig#DEFAULTS}
+ * @param hummel               the node's repository role (issue #6): master, slave or none; null
+ *                             means {@link HummelSettings#NONE}
  */
 public record NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
                          long capacityBytes, Set<String> roles, Duration gossipInterval,
                          Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
                          int replication, int putsPerSecondPerClient, int fileReadAheadChunks,
                          PubSubSettings pubsub, DirectorySettings directory, DriveSettings drive,
-                         DistributeConfig distribute) {
+                         DistributeConfig distribute, HummelSettings hummel) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_GOSSIP_INTERVAL = Duration.ofMillis(500);
     public static final int SUSPECT_AFTER_INTERVALS = 4;
@@ -81,11 +84,34 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
         directory = directory == null ? DirectorySettings.DEFAULTS : directory;
         drive = drive == null ? DriveSettings.DEFAULTS : drive;
         distribute = distribute == null ? DistributeConfig.DEFAULTS : distribute;
+        hummel = hummel == null ? HummelSettings.NONE : hummel;
+    }
+
+    /** The eighteen fields before issue #6 was merged; the repository role is none. */
+    public NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
+                      long capacityBytes, Set<String> roles, Duration gossipInterval,
+                      Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
+                      int replication, int putsPerSecondPerClient, int fileReadAheadChunks,
+                      PubSubSettings pubsub, DirectorySettings directory, DriveSettings drive,
+                      DistributeConfig distribute) {
+        this(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval, suspectAfter, deadAfter,
+                forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive,
+                distribute, HummelSettings.NONE);
+    }
+
+    /** The fifteen fields of issue #7 (up to pub/sub); everything after takes its default. */
+    public NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
+                      long capacityBytes, Set<String> roles, Duration gossipInterval,
+                      Duration suspectAfter, Duration deadAfter, Duration forgetDeadAfter,
+                      int replication, int putsPerSecondPerClient, int fileReadAheadChunks, PubSubSettings pubsub) {
+        this(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval, suspectAfter, deadAfter,
+                forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub,
+                DirectorySettings.DEFAULTS, DriveSettings.DEFAULTS, DistributeConfig.DEFAULTS, HummelSettings.NONE);
     }
 
     /**
-     * The fourteen fields before issues #7, #4, #5 and #3; pub/sub, directory, API Drive and
-     * self-healing settings take their defaults.
+     * The fourteen fields before issues #7, #4, #5, #3 and #6; pub/sub, directory, API Drive,
+     * self-healing and repository settings take their defaults.
      */
     public NodeConfig(String host, int port, Path dataDir, List<URI> join, String clusterKey,
                       long capacityBytes, Set<String> roles, Duration gossipInterval,
@@ -93,28 +119,28 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
                       int replication, int putsPerSecondPerClient, int fileReadAheadChunks) {
         this(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval, suspectAfter, deadAfter,
                 forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, PubSubSettings.DEFAULTS,
-                DirectorySettings.DEFAULTS, DriveSettings.DEFAULTS, DistributeConfig.DEFAULTS);
+                DirectorySettings.DEFAULTS, DriveSettings.DEFAULTS, DistributeConfig.DEFAULTS, HummelSettings.NONE);
     }
 
     /** This config with other pub/sub and contract settings. */
     public NodeConfig withPubSub(PubSubSettings settings) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                settings, directory, drive, distribute);
+                settings, directory, drive, distribute, hummel);
     }
 
     /** This config with other directory settings. */
     public NodeConfig withDirectory(DirectorySettings settings) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                pubsub, settings, drive, distribute);
+                pubsub, settings, drive, distribute, hummel);
     }
 
     /** This config with other API Drive settings. */
     public NodeConfig withDrive(DriveSettings settings) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                pubsub, directory, settings, distribute);
+                pubsub, directory, settings, distribute, hummel);
     }
 
     /** The original eight fields; everything else takes its default. */
@@ -136,41 +162,48 @@ public record NodeConfig(String host, int port, Path dataDir, List<URI> join, St
     /** This config with other gossip timings. */
     public NodeConfig withGossip(Duration interval, Duration suspect, Duration dead) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, interval,
-                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute);
+                suspect, dead, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute, hummel);
     }
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(host, newPort, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute, hummel);
     }
 
     public NodeConfig withJoin(List<URI> newJoin) {
         return new NodeConfig(host, port, dataDir, newJoin, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute, hummel);
     }
 
     public NodeConfig withCapacityBytes(long bytes) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, bytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks, pubsub, directory, drive, distribute, hummel);
     }
 
     public NodeConfig withPutsPerSecondPerClient(int rate) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
-                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks, pubsub, directory, drive, distribute);
+                suspectAfter, deadAfter, forgetDeadAfter, replication, rate, fileReadAheadChunks, pubsub, directory, drive, distribute, hummel);
     }
 
     /** This config with other self-healing settings. */
     public NodeConfig withDistribute(DistributeConfig settings) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                pubsub, directory, drive, settings);
+                pubsub, directory, drive, settings, hummel);
     }
 
     /** This config with other roles. */
     public NodeConfig withRoles(Set<String> newRoles) {
         return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, newRoles, gossipInterval,
                 suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
-                pubsub, directory, drive, distribute);
+                pubsub, directory, drive, distribute, hummel);
+    }
+
+    /** This config with another repository role (issue #6). */
+    public NodeConfig withHummel(HummelSettings settings) {
+        return new NodeConfig(host, port, dataDir, join, clusterKey, capacityBytes, roles, gossipInterval,
+                suspectAfter, deadAfter, forgetDeadAfter, replication, putsPerSecondPerClient, fileReadAheadChunks,
+                pubsub, directory, drive, distribute, settings);
     }
 
     /** Whether this node plays the distribute role (SPEC §3.2). */

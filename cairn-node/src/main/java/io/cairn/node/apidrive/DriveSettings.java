@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * Everything the API Drive role of a node is started with (SPEC §3.3, §2 leases; issue #5). One
  * name, one default, the unit in the type; out-of-range values are refused at start with an
- * {@link IllegalArgumentException} naming the field. The last component of
+ * {@link IllegalArgumentException} naming the field. A component of
  * {@link io.cairn.node.NodeConfig}.
  *
  * @param maxDataBytes          the largest {@code Data} of a store request (default 64 KiB; 1 B..4 MiB)

@@ -1,0 +1,176 @@
+package io.cairn.node.hummel;
+
+import io.cairn.client.hummel.HummelHttp;
+import io.cairn.core.CairnException;
+import io.cairn.core.ErrorCode;
+import io.cairn.core.Hex;
+import io.cairn.core.hummel.IndexEntry;
+import io.cairn.node.http.ByteRange;
+import io.cairn.node.http.Exchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * A slave's archives: {@code <data>/hummel/archives/<hash>.gz}, one file each, exactly the bytes
+ * of the master's {@code [hash].gz}. A download goes to {@code <hash>.gz.part}, is verified (the
+ * gzip stream must decompress to content whose SHA-256 is the hash) and only then renamed into
+ * place, so a listed archive is always whole and right; leftover {@code .part} files are deleted
+ * at start. Serves {@code GET /hummel/{hash}.gz} with {@code Range}.
+ */
+final class ArchiveShelf {
+    static final String DIR = "archives";
+    static final String SUFFIX = ".gz";
+    static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(30);
+    static final int PIECE_BYTES = 256 * 1024;
+
+    private final Path dir;
+    private final Map<String, Long> held = new ConcurrentHashMap<>();
+
+    ArchiveShelf(Path hummelDir) throws IOException {
+        this.dir = hummelDir.resolve(DIR);
+        Files.createDirectories(dir);
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                String hash = name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : null;
+                if (IndexEntry.isHash(hash)) {
+                    held.put(hash, Files.size(f));
+                } else {
+                    Files.deleteIfExists(f); // an interrupted download or a stranger
+                }
+            }
+        }
+    }
+
+    /** The hash named by {@code <hash>.gz} (either case), else a BAD_REQUEST. */
+    static String hashOf(String fileName) {
+        if (fileName == null || !fileName.endsWith(SUFFIX)) {
+            throw new CairnException(ErrorCode.BAD_REQUEST, "an archive is named <sha-256 hex>.gz");
+        }
+        String h = fileName.substring(0, fileName.length() - SUFFIX.length()).toLowerCase(java.util.Locale.ROOT);
+        if (!IndexEntry.isHash(h)) {
+            throw new CairnException(ErrorCode.BAD_REQUEST, "an archive is named <sha-256 hex>.gz");
+        }
+        return h;
+    }
+
+    Set<String> held() {
+        return Set.copyOf(held.keySet());
+    }
+
+    long bytes() {
+        return held.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    void drop(String hash) throws IOException {
+        held.remove(hash);
+        Files.deleteIfExists(dir.resolve(hash + SUFFIX));
+    }
+
+    /**
+     * Fetches one archive from the first source that gives the right bytes; false when none did.
+     * Each source is asked once; a wrong or cut download is discarded, never kept.
+     */
+    boolean fetch(String hash, List<URI> sources, HummelHttp http) {
+        Path part = dir.resolve(hash + SUFFIX + ".part");
+        for (URI source : sources) {
+            URI uri = source.resolve("/hummel/" + hash + SUFFIX);
+            try {
+                HummelHttp.Opened o = http.open(uri, 0, -1, DOWNLOAD_TIMEOUT);
+                try (InputStream in = o.body(); OutputStream out = Files.newOutputStream(part)) {
+                    in.transferTo(out);
+                }
+                if (!verify(part, hash)) {
+                    Files.deleteIfExists(part);
+                    continue;
+                }
+                long size = Files.size(part);
+                Files.move(part, dir.resolve(hash + SUFFIX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                held.put(hash, size);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException ignored) {
+                    // deleted at the next start
+                }
+            }
+        }
+        return false;
+    }
+
+    /** True when the gzip file decompresses to content whose SHA-256 is {@code hash}. */
+    static boolean verify(Path gz, String hash) {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 64 * 1024)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                sha.update(buf, 0, n);
+            }
+            return Hex.encode(sha.digest()).equals(hash);
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return false;
+        }
+    }
+
+    /** {@code GET /hummel/{hash}.gz}: the archive, 200 or 206 with Range; 404 when not here. */
+    void serve(Exchange ex) throws IOException {
+        String hash = hashOf(ex.param("archive"));
+        Path file = dir.resolve(hash + SUFFIX);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new CairnException(ErrorCode.NOT_FOUND, "archive " + hash + " is not on this slave");
+        }
+        try (ch) {
+            long size = ch.size();
+            ByteRange range = ByteRange.parse(ex.header(HttpHeader.RANGE), size);
+            var headers = ex.response().getHeaders();
+            headers.put(HttpHeader.CONTENT_TYPE, "application/gzip");
+            headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+            headers.put(HttpHeader.CONTENT_LENGTH, range.length());
+            int status = 200;
+            if (range.partial()) {
+                status = 206;
+                headers.put(HttpHeader.CONTENT_RANGE, range.contentRange(size));
+            }
+            ex.begin(status);
+            if (ex.isHead() || range.length() == 0) {
+                ex.finish();
+                return;
+            }
+            long pos = range.start();
+            long end = range.endInclusive() + 1;
+            while (pos < end) {
+                ByteBuffer buf = ByteBuffer.allocate((int) Math.min(PIECE_BYTES, end - pos));
+                while (buf.hasRemaining()) {
+                    int n = ch.read(buf, pos + buf.position());
+                    if (n < 0) {
+                        throw new IOException("archive " + hash + " shrank while served");
+                    }
+                }
+                pos += buf.flip().remaining();
+                ex.write(buf, pos == end);
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.cairn.node.hummel;
+
+import io.cairn.client.CairnClient;
+import io.cairn.client.Transport;
+import io.cairn.client.hummel.HummelHttp;
+import io.cairn.core.Clock;
+import io.cairn.core.NodeId;
+import io.cairn.node.http.Router;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's repository role (issue #6) in one piece, so that {@code CairnNode} wires it with three
+ * calls: construct, {@link #register} the routes, {@link #start}; and {@link #close} on stop.
+ * Nothing at all when the settings are {@link HummelSettings#NONE}.
+ *
+ * <p>Master: the routes of {@link MasterRoutes}; archives go into the cluster through a
+ * {@link CairnClient} on the node's own transport (so they carry the cluster key and are not
+ * rate limited). Slave: {@code GET /hummel/{hash}.gz} from its {@link ArchiveShelf} and the
+ * {@link SlaveAgent} loop.
+ */
+public final class Hummel implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Hummel.class);
+
+    private final HummelSettings settings;
+    private final Master master;
+    private final CairnClient client;
+    private final ArchiveShelf shelf;
+    private final SlaveAgent agent;
+    private final HummelHttp http;
+
+    public Hummel(HummelSettings settings, Path dataDir, NodeId id, URI self, Transport transport, Clock clock,
+                  RandomGenerator random) throws IOException {
+        this.settings = settings;
+        if (settings.master()) {
+            Path root = settings.repository();
+            if (!Files.isDirectory(root)) {
+                throw new IOException("the repository " + root + " is not a directory");
+            }
+            this.client = CairnClient.builder().node(self).transport(transport).clock(clock).build();
+            this.master = new Master(settings.withRepository(root.toRealPath()), new MasterStore(dataDir),
+                    client::put, clock, random);
+        } else {
+            this.client = null;
+            this.master = null;
+        }
+        if (settings.slave()) {
+            this.http = new HummelHttp();
+            this.shelf = new ArchiveShelf(dataDir.resolve(MasterStore.DIR));
+            this.agent = new SlaveAgent(settings, id, self, shelf, http);
+        } else {
+            this.http = null;
+            this.shelf = null;
+            this.agent = null;
+        }
+    }
+
+    public Router register(Router router) {
+        if (master != null) {
+            new MasterRoutes(master).register(router);
+        }
+        if (shelf != null) {
+            router.add("GET", "/hummel/{archive}", shelf::serve).add("HEAD", "/hummel/{archive}", shelf::serve);
+        }
+        return router;
+    }
+
+    public void start() {
+        if (master != null) {
+            log.info("master of repository {} (index version {}, {} files), {} build threads, gzip level {}",
+                    settings.repository(), master.state().index().version(), master.state().index().files().size(),
+                    settings.buildThreads(), settings.gzipLevel());
+        }
+        if (agent != null) {
+            agent.start();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (agent != null) {
+            agent.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        if (master != null) {
+            master.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+}
