@@ -2,13 +2,11 @@ package io.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cairn.client.JettyTransport;
 import io.cairn.client.bench.LatencyHistogram;
 import io.cairn.core.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,13 +23,10 @@ class BenchCommandTest {
 
     @BeforeAll
     static void start() throws IOException {
-        keyFile = dir.resolve("cluster.key");
-        String key = ClusterKeys.readOrCreate(keyFile);
-        cluster = LocalCluster.start("127.0.0.1", 0, dir.resolve("nodes"), 3, key);
-        try (JettyTransport t = new JettyTransport(key)) {
-            assertThat(cluster.awaitAlive(t, 3, Duration.ofSeconds(20))).as("membership converged").isTrue();
-        }
-        node = cluster.node(0).url().toString();
+        ThreeNodes nodes = ThreeNodes.start(dir);
+        cluster = nodes.cluster();
+        keyFile = nodes.keyFile();
+        node = nodes.url(0);
     }
 
     @AfterAll

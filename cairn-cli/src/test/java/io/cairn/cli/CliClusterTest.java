@@ -3,14 +3,12 @@ package io.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.client.Chunker;
-import io.cairn.client.JettyTransport;
 import io.cairn.core.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,13 +28,10 @@ class CliClusterTest {
 
     @BeforeAll
     static void start() throws IOException {
-        keyFile = dir.resolve("cluster.key");
-        String key = ClusterKeys.readOrCreate(keyFile);
-        cluster = LocalCluster.start("127.0.0.1", 0, dir.resolve("nodes"), 3, key);
-        try (JettyTransport t = new JettyTransport(key)) {
-            assertThat(cluster.awaitAlive(t, 3, Duration.ofSeconds(20))).as("membership converged").isTrue();
-        }
-        node = cluster.node(1).url().toString();
+        ThreeNodes nodes = ThreeNodes.start(dir);
+        cluster = nodes.cluster();
+        keyFile = nodes.keyFile();
+        node = nodes.url(1);
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package io.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cairn.client.JettyTransport;
 import io.cairn.core.Json;
 import io.cairn.core.apidrive.SeedManifest;
 import io.cairn.core.apidrive.SeedManifestCodec;
@@ -10,7 +9,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -32,13 +30,10 @@ class DriveCliTest {
 
     @BeforeAll
     static void start() throws IOException {
-        keyFile = dir.resolve("cluster.key");
-        String key = ClusterKeys.readOrCreate(keyFile);
-        cluster = LocalCluster.start("127.0.0.1", 0, dir.resolve("nodes"), 3, key);
-        try (JettyTransport t = new JettyTransport(key)) {
-            assertThat(cluster.awaitAlive(t, 3, Duration.ofSeconds(20))).as("membership converged").isTrue();
-        }
-        node = cluster.node(0).url().toString();
+        ThreeNodes nodes = ThreeNodes.start(dir);
+        cluster = nodes.cluster();
+        keyFile = nodes.keyFile();
+        node = nodes.url(0);
     }
 
     @AfterAll
