@@ -14,6 +14,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -99,12 +103,14 @@ class HummelClusterTest {
             rig.awaitSlavesHoldAll();
             AtomicBoolean killed = new AtomicBoolean();
             Path client = tmp.resolve("client");
-            // One file at a time, no ranges: each file is one stream; slave 1 dies after 8 MiB.
+            // The client reads each archive from the first slave /locate names: kill that one.
+            int victim = firstLocatedSlave(rig);
+            // One file at a time, no ranges: each file is one stream; the victim dies after 8 MiB.
             SyncClient.Options o = SyncClient.Options.of(rig.master(), null, client, false).withJobs(1)
                     .withRanges(Long.MAX_VALUE, SyncClient.DEFAULT_MIN_PIECE)
                     .withProgress((done, total) -> {
                         if (done > 8L * 1024 * 1024 && killed.compareAndSet(false, true)) {
-                            rig.cluster.stop(1); // synchronously: the sync resumes once slave 1 is gone
+                            rig.cluster.stop(victim); // synchronously: the sync resumes once it is gone
                         }
                     });
             SyncReport r = rig.sync(o);
@@ -116,13 +122,42 @@ class HummelClusterTest {
             // The dead slave stops being offered.
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 for (JsonNode s : rig.get("/hummel/status").path("slaves")) {
-                    if (s.path("url").asString().equals(rig.cluster.url(1).toString())) {
+                    if (s.path("url").asString().equals(rig.cluster.url(victim).toString())) {
                         return s.path("state").asString().equals("silent");
                     }
                 }
                 return false;
             });
         }
+    }
+
+    /**
+     * The cluster index of the slave that {@code POST /locate} names first for the most files.
+     * The master rotates each hash's slave list, so the client starts each file on either slave;
+     * killing the one that comes first for at least half of the files guarantees that some file
+     * fetched after the kill has to fail over (at least 4 of the 6 are fetched after it).
+     */
+    private static int firstLocatedSlave(HummelRig rig) throws Exception {
+        List<String> hashes = new ArrayList<>();
+        rig.get("/index?path=").path("files").forEach(f -> hashes.add(f.path("hash").asString()));
+        String body = io.cairn.core.Json.MAPPER.writeValueAsString(Map.of("hashes", hashes));
+        java.net.http.HttpResponse<String> reply = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(rig.master().resolve("/locate"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        JsonNode located = io.cairn.core.Json.MAPPER.readTree(reply.body());
+        Map<String, Integer> firsts = new HashMap<>();
+        for (String h : hashes) {
+            firsts.merge(located.path(h).get(0).asString(), 1, Integer::sum);
+        }
+        String most = firsts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        for (int i = 1; i < rig.cluster.size(); i++) {
+            if (rig.cluster.url(i).toString().equals(most)) {
+                return i;
+            }
+        }
+        throw new AssertionError("/locate named no slave of this cluster: " + reply.body());
     }
 
     @Test
