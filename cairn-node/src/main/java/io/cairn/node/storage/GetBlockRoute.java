@@ -25,18 +25,24 @@ public final class GetBlockRoute implements Route {
     private static final HttpField ACCEPT_RANGES = new HttpField(HttpHeader.ACCEPT_RANGES, "bytes");
     private static final HttpField IMMUTABLE = new HttpField(HttpHeader.CACHE_CONTROL, "public, max-age=31536000, immutable");
 
+    /** How long a "resident" verdict is trusted; see {@link ResidencyCache}. */
+    static final long RESIDENT_TTL_NANOS = 1_000_000_000L;
+    static final int RESIDENCY_SLOTS = 1 << 16;
+
     private final BlockStore store;
     private final LeaseRenewal renewal;
+    private final ResidencyCache residency;
 
     public GetBlockRoute(BlockStore store, LeaseRenewal renewal) {
         this.store = store;
         this.renewal = renewal;
+        this.residency = new ResidencyCache(RESIDENCY_SLOTS, RESIDENT_TTL_NANOS, store::isResident);
     }
 
     /** Inline on the I/O thread when the block's bytes are in memory (or it is absent); else on a virtual thread. */
     @Override
     public boolean nonBlocking(Exchange ex) {
-        return store.isResident(Address.parse(ex.param("address")));
+        return residency.isResident(Address.parse(ex.param("address")), System.nanoTime());
     }
 
     @Override
