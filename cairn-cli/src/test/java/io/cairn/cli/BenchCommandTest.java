@@ -7,35 +7,10 @@ import io.cairn.core.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code cairn bench} against three real nodes in this JVM, with small counts. */
-class BenchCommandTest {
-    @TempDir
-    static Path dir;
-
-    static LocalCluster cluster;
-    static Path keyFile;
-    static String node;
-
-    @BeforeAll
-    static void start() throws IOException {
-        ThreeNodes nodes = ThreeNodes.start(dir);
-        cluster = nodes.cluster();
-        keyFile = nodes.keyFile();
-        node = nodes.url(0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class BenchCommandTest extends ThreeNodeSuite {
     @Test
     void putPrintsATableAndExitsZero() {
         Cli r = Cli.run("bench", "put", "--node", node, "--cluster-key-file", keyFile.toString(),

@@ -10,36 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The client commands against real nodes in this JVM (three, on free ports). */
-class CliClusterTest {
+class CliClusterTest extends ThreeNodeSuite {
     static final long SEED = 20261121;
-
-    @TempDir
-    static Path dir;
-
-    static LocalCluster cluster;
-    static Path keyFile;
-    static String node;
-
-    @BeforeAll
-    static void start() throws IOException {
-        ThreeNodes nodes = ThreeNodes.start(dir);
-        cluster = nodes.cluster();
-        keyFile = nodes.keyFile();
-        node = nodes.url(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void putPrintsOnlyTheAddressAndGetReturnsTheBytes() throws IOException {

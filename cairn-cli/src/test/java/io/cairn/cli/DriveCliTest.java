@@ -11,37 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** Issue #5 on the command line: seed manifests out of put and into get, and {@code cairn space}. */
-class DriveCliTest {
+class DriveCliTest extends ThreeNodeSuite {
     static final long SEED = 5_2026L;
-
-    @TempDir
-    static Path dir;
-
-    static LocalCluster cluster;
-    static Path keyFile;
-    static String node;
-
-    @BeforeAll
-    static void start() throws IOException {
-        ThreeNodes nodes = ThreeNodes.start(dir);
-        cluster = nodes.cluster();
-        keyFile = nodes.keyFile();
-        node = nodes.url(0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void putWritesASeedManifestAndGetDownloadsFromItAlone() throws IOException {
