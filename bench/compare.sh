@@ -78,24 +78,7 @@ stop_cluster() {
   if grep -qi "OutOfMemory\|StackOverflow" "$WORK/up$1.log"; then HEAP_OK="no ($1-node cluster)"; fi
   ERRORS_IN_LOG=$((ERRORS_IN_LOG + $(grep -c " ERROR " "$WORK/up$1.log" || true)))
 }
-start_nginx() {
-  mkdir -p "$WORK/tmp"
-  cat >"$WORK/nginx.conf" <<NGINX
-worker_processes auto;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on; tcp_nopush on; keepalive_requests 1000000;
-  default_type application/octet-stream;
-  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
-  uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
-}
-NGINX
-  nginx -c "$WORK/nginx.conf"
-}
+source bench/nginx.sh   # cwd is the repository root (cd above)
 HEAP_OK="yes"; ERRORS_IN_LOG=0; BENCH_ERRORS=0
 bench() { # args... -> JSON on stdout; counts errors
   local out; out="$(cairn_cli bench "$@" --json)" || true

@@ -42,22 +42,8 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$CAIRN_PORT/health" >/dev/n
 "$JDK/bin/java" -cp cairn-bench/target/cairn-benchmarks.jar io.cairn.bench.http.PopulateBlocks \
   "http://127.0.0.1:$CAIRN_PORT" "$BLOCKS" 65536 "$WORK/www/blocks" "$WORK/paths.txt"
 
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes auto;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on; tcp_nopush on; keepalive_requests 1000000;
-  default_type application/octet-stream;
-  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
-  uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
-}
-NGINX
-mkdir -p "$WORK/tmp"
-nginx -c "$WORK/nginx.conf"
+source bench/nginx.sh
+start_nginx
 
 export PATHS_FILE="$WORK/paths.txt"
 run_wrk() { wrk -t1 -c64 -d"$1"s -s bench/paths.lua "$2" | awk '/Requests\/sec/ {print $2}'; }
