@@ -86,6 +86,8 @@ final class RepoBuilder {
 
         Map<String, Address> archives = new ConcurrentHashMap<>(previous.archives());
         Map<String, Long> archiveSizes = new ConcurrentHashMap<>();
+        // Hash -> the store in progress for it, so equal contents read in parallel are stored once.
+        Map<String, java.util.concurrent.CompletableFuture<Address>> storing = new ConcurrentHashMap<>();
         for (IndexEntry e : previous.index().files()) {
             archiveSizes.put(e.hash(), e.archiveSize());
         }
@@ -97,7 +99,7 @@ final class RepoBuilder {
         try {
             List<Future<IndexEntry>> results = new ArrayList<>();
             for (BuildPlan.Scanned s : toRead) {
-                results.add(pool.submit(() -> one(s, before.get(s.path()), archives, archiveSizes, progress)));
+                results.add(pool.submit(() -> one(s, before.get(s.path()), archives, storing, archiveSizes, progress)));
             }
             for (Future<IndexEntry> f : results) {
                 try {
@@ -120,8 +122,43 @@ final class RepoBuilder {
         return new MasterStore.State(new RepoIndex(previous.index().version() + 1, entries), used);
     }
 
+    /**
+     * The archive address for the content just read, storing it only if no other file of this
+     * build (read in parallel) or of an earlier build has: the first worker to claim a hash stores
+     * it, the others wait for that worker's result, so equal contents are archived once.
+     */
+    private Address archiveOf(Read read, Map<String, Address> archives,
+                              Map<String, java.util.concurrent.CompletableFuture<Address>> storing,
+                              BuildProgress progress) throws Exception {
+        Address known = archives.get(read.hash);
+        if (known != null) {
+            return known;
+        }
+        java.util.concurrent.CompletableFuture<Address> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Address> theirs = storing.putIfAbsent(read.hash, mine);
+        if (theirs != null) {
+            try {
+                return theirs.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception c ? c : e;
+            }
+        }
+        try {
+            Address address = store(read.gz);
+            archives.put(read.hash, address);
+            progress.archivesStored.incrementAndGet();
+            mine.complete(address);
+            return address;
+        } catch (Exception | Error e) {
+            storing.remove(read.hash, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
     /** Reads one file; null when it is left out. Sink failures propagate and fail the build. */
     private IndexEntry one(BuildPlan.Scanned s, IndexEntry old, Map<String, Address> archives,
+                           Map<String, java.util.concurrent.CompletableFuture<Address>> storing,
                            Map<String, Long> archiveSizes, BuildProgress progress) throws Exception {
         Path file = root.resolve(s.path());
         try {
@@ -131,13 +168,8 @@ final class RepoBuilder {
                     continue; // changed while read
                 }
                 try {
-                    Address address = archives.get(read.hash);
                     long gzBytes = read.gzBytes;
-                    if (address == null) {
-                        address = store(read.gz);
-                        archives.put(read.hash, address);
-                        progress.archivesStored.incrementAndGet();
-                    }
+                    Address address = archiveOf(read, archives, storing, progress);
                     archiveSizes.putIfAbsent(read.hash, gzBytes);
                     progress.filesRead.incrementAndGet();
                     progress.bytesDone.addAndGet(read.size);
