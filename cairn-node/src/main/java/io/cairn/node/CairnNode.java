@@ -324,7 +324,11 @@ public final class CairnNode implements AutoCloseable {
         http.setOutputBufferSize(64 * 1024);
         // Names may hold '/', written %2F (SPEC §3.4 via Name.fromUrlPath); everything else stays strict.
         http.setUriCompliance(UriCompliance.DEFAULT.with("cairn-names", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
-        ServerConnector connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
+        // One selector per core, not Jetty's default of one per two cores: a GET of a block in
+        // memory is answered on the selector's own thread (CairnHandler), so with one selector
+        // a 2-core machine served every such GET from one thread (issue #2, docs/BENCHMARKS.md).
+        int selectors = Integer.getInteger("cairn.selectors", Math.max(1, Runtime.getRuntime().availableProcessors()));
+        ServerConnector connector = new ServerConnector(server, 1, selectors, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());

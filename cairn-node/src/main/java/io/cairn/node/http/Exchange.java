@@ -39,6 +39,7 @@ public final class Exchange {
     private boolean answered;
     private Map<String, String> stickyHeaders = Map.of();
     private Runnable whenDone;
+    private Object attachment;
     long bytesIn;
     long bytesOut;
 
@@ -48,6 +49,19 @@ public final class Exchange {
         this.completion = completion;
         this.params = params;
         this.head = "HEAD".equals(request.getMethod());
+    }
+
+    /**
+     * Something a route worked out in {@link Route#nonBlocking} and wants again in
+     * {@link Route#handle} (e.g. the parsed address), so the request does not pay for it twice.
+     */
+    public void attach(Object value) {
+        this.attachment = value;
+    }
+
+    /** What {@link #attach} left, or null. */
+    public Object attachment() {
+        return attachment;
     }
 
     public String method() {

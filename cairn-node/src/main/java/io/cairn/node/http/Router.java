@@ -21,7 +21,7 @@ public final class Router {
      * of the route, errors included (e.g. {@code X-Protocol: distribute-v1}, SPEC §3.2).
      */
     public record Entry(String method, String pattern, String[] segments, Route route, boolean internal,
-                        Map<String, String> headers) {}
+                        Map<String, String> headers, int paramIndex, String paramName) {}
 
     /** What a request matched: a route, or the methods the path allows (405), or nothing (404). */
     public record Match(Entry entry, Map<String, String> params, Set<String> allowed) {}
@@ -55,7 +55,15 @@ public final class Router {
         if (java.util.Arrays.stream(segments).filter(x -> x.startsWith("{")).count() > 1) {
             throw new IllegalArgumentException("at most one {parameter} per pattern: " + pattern);
         }
-        entries.add(new Entry(method, pattern, segments, route, internal, headers));
+        int paramIndex = -1;
+        String paramName = null;
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].startsWith("{")) {
+                paramIndex = i;
+                paramName = segments[i].substring(1, segments[i].length() - (segments[i].endsWith("...}") ? 4 : 1));
+            }
+        }
+        entries.add(new Entry(method, pattern, segments, route, internal, headers, paramIndex, paramName));
         return this;
     }
 
@@ -66,7 +74,7 @@ public final class Router {
         String[] parts = path.substring(1).split("/", -1);
         Set<String> allowed = null;
         for (Entry e : entries) {
-            Map<String, String> params = bind(e.segments, parts);
+            Map<String, String> params = bind(e, parts);
             if (params == null) {
                 continue;
             }
@@ -81,9 +89,10 @@ public final class Router {
         return new Match(null, Map.of(), allowed == null ? Set.of() : allowed);
     }
 
-    private static Map<String, String> bind(String[] pattern, String[] parts) {
+    private static Map<String, String> bind(Entry entry, String[] parts) {
+        String[] pattern = entry.segments;
         int last = pattern.length - 1;
-        if (last >= 0 && pattern[last].endsWith("...}")) {
+        if (last >= 0 && last == entry.paramIndex && pattern[last].endsWith("...}")) {
             if (parts.length < pattern.length) {
                 return null;
             }
@@ -93,25 +102,20 @@ public final class Router {
                 }
             }
             String rest = String.join("/", java.util.Arrays.copyOfRange(parts, last, parts.length));
-            return Map.of(pattern[last].substring(1, pattern[last].length() - 4), rest);
+            return Map.of(entry.paramName, rest);
         }
         if (pattern.length != parts.length) {
             return null;
         }
-        String name = null;
-        String value = null;
         for (int i = 0; i < pattern.length; i++) {
-            String p = pattern[i];
-            if (p.startsWith("{")) {
+            if (i == entry.paramIndex) {
                 if (parts[i].isEmpty()) {
                     return null;
                 }
-                name = p.substring(1, p.length() - 1);
-                value = parts[i];
-            } else if (!p.equals(parts[i])) {
+            } else if (!pattern[i].equals(parts[i])) {
                 return null;
             }
         }
-        return name == null ? Map.of() : Map.of(name, value);
+        return entry.paramIndex < 0 ? Map.of() : Map.of(entry.paramName, parts[entry.paramIndex]);
     }
 }

@@ -42,12 +42,14 @@ public final class GetBlockRoute implements Route {
     /** Inline on the I/O thread when the block's bytes are in memory (or it is absent); else on a virtual thread. */
     @Override
     public boolean nonBlocking(Exchange ex) {
-        return residency.isResident(Address.parse(ex.param("address")), System.nanoTime());
+        Address address = Address.parse(ex.param("address"));
+        ex.attach(address);
+        return residency.isResident(address, System.nanoTime());
     }
 
     @Override
     public void handle(Exchange ex) {
-        Address address = Address.parse(ex.param("address"));
+        Address address = ex.attachment() instanceof Address parsed ? parsed : Address.parse(ex.param("address"));
         if (ex.isHead()) {
             long size = store.sizeOf(address);
             if (size < 0) {
@@ -88,10 +90,22 @@ public final class GetBlockRoute implements Route {
         headers.put(OCTET);
         headers.put(ACCEPT_RANGES);
         headers.put(IMMUTABLE);
-        headers.put(HttpHeader.ETAG, "\"" + address.hex() + "\"");
+        // The path's own spelling when it is already the canonical (lower-case) hex: no re-encoding.
+        String param = ex.param("address");
+        headers.put(HttpHeader.ETAG, "\"" + (isLowerHex(param) ? param : address.hex()) + "\"");
         if (range.partial()) {
             headers.put(HttpHeader.CONTENT_RANGE, range.contentRange(size));
         }
+    }
+
+    /** True for a string that parsed as an address and holds no upper-case digit. */
+    private static boolean isLowerHex(String hex) {
+        for (int i = 0; i < hex.length(); i++) {
+            if (hex.charAt(i) >= 'A' && hex.charAt(i) <= 'F') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static CairnException notHere(Address address) {
