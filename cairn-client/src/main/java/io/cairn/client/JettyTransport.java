@@ -6,8 +6,6 @@ import java.io.EOFException;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -16,11 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.ByteBufferRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -140,22 +136,16 @@ public final class JettyTransport implements Transport {
             String type = contentType;
             request.headers(f -> f.put(HttpHeader.CONTENT_TYPE, type));
         }
-        request.send(new BufferingResponseListener(maxResponseBytes) {
+        request.send(new ReplyListener(maxResponseBytes) {
             @Override
-            public void onComplete(Result result) {
-                if (result.isFailed()) {
-                    CairnException failure = translate(call, result.getFailure());
-                    completions.execute(() -> future.completeExceptionally(failure));
-                    return;
-                }
-                Map<String, String> headers = new LinkedHashMap<>();
-                for (HttpField f : result.getResponse().getHeaders()) {
-                    headers.merge(f.getName().toLowerCase(Locale.ROOT), f.getValue(), (a, c) -> a + ", " + c);
-                }
-                byte[] content = getContent();
-                HttpReply reply = new HttpReply(result.getResponse().getStatus(), headers,
-                        content == null ? new byte[0] : content);
+            void onReply(HttpReply reply) {
                 completions.execute(() -> future.complete(reply));
+            }
+
+            @Override
+            void onFailed(Throwable failure) {
+                CairnException translated = translate(call, failure);
+                completions.execute(() -> future.completeExceptionally(translated));
             }
         });
         return future;
@@ -167,8 +157,7 @@ public final class JettyTransport implements Transport {
         String reason = null;
         Throwable t = failure;
         for (int depth = 0; t != null && depth < 8 && reason == null; depth++, t = t.getCause()) {
-            if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("capacity")) {
-                // BufferingResponseListener refuses a body over its limit this way.
+            if (t instanceof ReplyListener.BodyTooLarge) {
                 return new CairnException(ErrorCode.TOO_LARGE, where + ": response body over the transport's limit", failure);
             }
             if (t instanceof TimeoutException) {

@@ -47,6 +47,17 @@ class JettyTransportTest {
             ex.getResponseBody().write(body);
             ex.close();
         });
+        server.createContext("/chunked", ex -> {
+            // No Content-Length: the body arrives chunked, in pieces, and the size is learnt as it comes.
+            ex.sendResponseHeaders(200, 0);
+            for (int i = 0; i < 40; i++) {
+                byte[] piece = new byte[1000];
+                java.util.Arrays.fill(piece, (byte) i);
+                ex.getResponseBody().write(piece);
+                ex.getResponseBody().flush();
+            }
+            ex.close();
+        });
         server.createContext("/missing", ex -> {
             byte[] body = "{\"error\":\"not_found\"}".getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(404, body.length);
@@ -124,6 +135,23 @@ class JettyTransportTest {
     void aResponseOverTheLimitIsRefused() {
         try (JettyTransport t = JettyTransport.builder().maxResponseBytes(1024).build()) {
             assertThatThrownBy(() -> t.exchange(HttpCall.get(base.resolve("/big"))).join())
+                    .cause().isInstanceOfSatisfying(CairnException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE));
+        }
+    }
+
+    @Test
+    void aChunkedBodyIsCollectedWholeAndBoundedToo() {
+        try (JettyTransport t = new JettyTransport(null)) {
+            byte[] body = t.exchange(HttpCall.get(base.resolve("/chunked"))).join().body();
+            assertThat(body).hasSize(40_000);
+            for (int i = 0; i < 40; i++) {
+                assertThat(body[i * 1000]).isEqualTo((byte) i);
+                assertThat(body[i * 1000 + 999]).isEqualTo((byte) i);
+            }
+        }
+        try (JettyTransport t = JettyTransport.builder().maxResponseBytes(10_000).build()) {
+            assertThatThrownBy(() -> t.exchange(HttpCall.get(base.resolve("/chunked"))).join())
                     .cause().isInstanceOfSatisfying(CairnException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE));
         }
