@@ -134,6 +134,26 @@ class FileTransferTest {
     }
 
     @Test
+    void aManifestWhoseWholeFileHashIsWrongWritesNothing() throws IOException {
+        FakeCluster cluster = new FakeCluster(3, 1007);
+        byte[] content = data(1007, 300_000);
+        try (CairnClient client = client(cluster)) {
+            Address genuine = client.put(new ByteArrayInputStream(content), content.length, ProgressListener.NONE);
+            io.cairn.core.Manifest m = client.stat(genuine).manifest();
+            // Every chunk is genuine and verifies; only the whole-file hash is a lie.
+            io.cairn.core.Manifest lying = new io.cairn.core.Manifest(m.size(), "00".repeat(32), m.chunkSize(), m.chunks());
+            Address forged = client.putBlock(io.cairn.core.ManifestCodec.encode(lying));
+            Path target = dir.resolve("forged");
+            assertThatThrownBy(() -> client.get(forged, target)).isInstanceOfSatisfying(CairnException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.HASH_MISMATCH));
+            assertThat(target).doesNotExist();
+            try (var left = java.nio.file.Files.list(dir)) {
+                assertThat(left).noneMatch(p -> p.getFileName().toString().startsWith(".forged"));
+            }
+        }
+    }
+
+    @Test
     void aManifestServedWithWrongBytesIsRefused() {
         FakeCluster cluster = new FakeCluster(3, 1006);
         byte[] content = data(1006, 3000);
