@@ -1,12 +1,14 @@
 package io.cairn.testkit.hummel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HummelPageBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final long BROWSER_TIMEOUT_S = 60;
+    static final Duration BOUND = Duration.ofSeconds(60);
 
     @TempDir
     Path tmp;
@@ -61,6 +64,53 @@ class HummelPageBrowserTest {
             }
             assertThat(colours.size()).as("distinct colours in the screenshot").isGreaterThan(5);
         }
+    }
+
+    /**
+     * The page's button in a real browser (W3C WebDriver over chromedriver): it asks for the write
+     * token; a wrong one is refused on the page and starts nothing; the right one starts a build,
+     * whose result (a file added since the last build) shows on the page when it reloads.
+     */
+    @Test
+    void theBuildButtonAsksForTheWriteTokenAndStartsABuild() throws Exception {
+        if (!WebDriverSession.available()) {
+            System.out.println("build-button test skipped: no chromedriver or chromium (apt-get install chromium chromium-driver)");
+        }
+        assumeTrue(WebDriverSession.available(), "no chromedriver");
+        try (HummelRig rig = new HummelRig(tmp, 2, null)) {
+            Files.writeString(rig.repo.resolve("first.txt"), "one");
+            rig.build();
+            Files.writeString(rig.repo.resolve("second-added.txt"), "two");
+            try (WebDriverSession browser = new WebDriverSession(tmp.resolve("webdriver"))) {
+                browser.open(rig.master().resolve("/hummel/"));
+                assertThat(browser.text(browser.find("#file-count"))).isEqualTo("1");
+
+                browser.click(browser.find("#build"));
+                await("the token prompt").atMost(BOUND).pollInterval(Duration.ofMillis(100))
+                        .until(() -> browser.promptText() != null);
+                assertThat(browser.promptText()).isEqualTo("Write token");
+                browser.answerPrompt("not-the-write-token");
+                await("the refusal on the page").atMost(BOUND).pollInterval(Duration.ofMillis(100))
+                        .until(() -> browser.text(browser.find("#build-state")).startsWith("refused"));
+                assertThat(indexPaths(rig)).containsExactly("first.txt");
+
+                browser.click(browser.find("#build"));
+                await("the token prompt, again").atMost(BOUND).pollInterval(Duration.ofMillis(100))
+                        .until(() -> browser.promptText() != null);
+                browser.answerPrompt(HummelRig.WRITE);
+                await("the build's result on the reloaded page").atMost(BOUND).pollInterval(Duration.ofMillis(200))
+                        .ignoreExceptions() // the page reloads under the poll: elements go stale
+                        .until(() -> "2".equals(browser.text(browser.find("#file-count"))));
+                assertThat(indexPaths(rig)).containsExactlyInAnyOrder("first.txt", "second-added.txt");
+                assertThat(browser.text(browser.find("#last-build"))).contains("done");
+            }
+        }
+    }
+
+    private static List<String> indexPaths(HummelRig rig) {
+        List<String> paths = new ArrayList<>();
+        rig.get("/index?path=").path("files").forEach(f -> paths.add(f.path("path").asString()));
+        return paths;
     }
 
     static String chromium(Path profile, String... args) throws Exception {
