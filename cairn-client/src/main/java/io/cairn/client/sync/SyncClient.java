@@ -13,7 +13,6 @@ import io.cairn.core.hummel.RepoPath;
 import io.cairn.core.hummel.SyncPlan;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -246,26 +245,29 @@ public final class SyncClient {
             if (attempt > 0) {
                 Collections.rotate(urls, 1);
             }
-            Path tmp = target.tempFor(e.path(), ".tmp");
+            SafeTarget.Temp temp = target.openTemp(e.path(), ".tmp");
+            Path tmp = temp.path();
             boolean installed = false;
             try {
                 boolean ranged = slaves.size() >= 2 && e.archiveSize() >= o.rangeThresholdBytes();
                 Verified v;
-                if (ranged) {
-                    Path gz = target.tempFor(e.path(), ".gz.part");
-                    try {
-                        List<URI> slaveUrls = urls.stream().filter(u -> !sameNode(u, master)).toList();
-                        List<URI> masterUrl = urls.stream().filter(u -> sameNode(u, master)).toList();
-                        fetchRanges(slaveUrls, masterUrl, e.archiveSize(), gz, o.minPieceBytes(), stats);
-                        try (InputStream in = Files.newInputStream(gz)) {
-                            v = inflate(in, tmp, stats, o.progress(), totalBytes);
+                try (temp) {
+                    if (ranged) {
+                        Path gz = target.tempFor(e.path(), ".gz.part");
+                        try {
+                            List<URI> slaveUrls = urls.stream().filter(u -> !sameNode(u, master)).toList();
+                            List<URI> masterUrl = urls.stream().filter(u -> sameNode(u, master)).toList();
+                            fetchRanges(slaveUrls, masterUrl, e.archiveSize(), gz, o.minPieceBytes(), stats);
+                            try (InputStream in = Files.newInputStream(gz)) {
+                                v = inflate(in, temp.channel(), stats, o.progress(), totalBytes);
+                            }
+                        } finally {
+                            Files.deleteIfExists(gz);
                         }
-                    } finally {
-                        Files.deleteIfExists(gz);
-                    }
-                } else {
-                    try (InputStream in = new ResumingStream(http, urls, DOWNLOAD_TIMEOUT, stats)) {
-                        v = inflate(in, tmp, stats, o.progress(), totalBytes);
+                    } else {
+                        try (InputStream in = new ResumingStream(http, urls, DOWNLOAD_TIMEOUT, stats)) {
+                            v = inflate(in, temp.channel(), stats, o.progress(), totalBytes);
+                        }
                     }
                 }
                 if (v.size != e.size() || !v.hash.equals(e.hash())) {
@@ -288,7 +290,11 @@ public final class SyncClient {
 
     private record Verified(long size, String hash) {}
 
-    private static Verified inflate(InputStream gz, Path out, SyncStats stats, ProgressListener progress, long total)
+    /**
+     * Inflates {@code gz} into {@code out} while hashing what it writes: one pass, the content
+     * never read back. Every byte is written from the array it was hashed from.
+     */
+    private static Verified inflate(InputStream gz, FileChannel out, SyncStats stats, ProgressListener progress, long total)
             throws IOException {
         MessageDigest sha;
         try {
@@ -297,13 +303,15 @@ public final class SyncClient {
             throw new IllegalStateException(e);
         }
         long size = 0;
-        try (InputStream in = new GZIPInputStream(gz, 64 * 1024);
-             OutputStream os = Files.newOutputStream(out, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (InputStream in = new GZIPInputStream(gz, 64 * 1024)) {
             byte[] buf = new byte[128 * 1024];
             int n;
-            while ((n = in.read(buf)) > 0) {
+            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
                 sha.update(buf, 0, n);
-                os.write(buf, 0, n);
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
                 size += n;
                 progress.progress(stats.contentBytes.addAndGet(n), total);
             }

@@ -42,6 +42,7 @@ final class ArchiveShelf {
 
     private final Path dir;
     private final Map<String, Long> held = new ConcurrentHashMap<>();
+    private final PiecePool pieces = new PiecePool();
 
     ArchiveShelf(Path hummelDir) throws IOException {
         this.dir = hummelDir.resolve(DIR);
@@ -160,8 +161,9 @@ final class ArchiveShelf {
             }
             long pos = range.start();
             long end = range.endInclusive() + 1;
+            ByteBuffer buf = pieces.take();
             while (pos < end) {
-                ByteBuffer buf = ByteBuffer.allocate((int) Math.min(PIECE_BYTES, end - pos));
+                buf.clear().limit((int) Math.min(PIECE_BYTES, end - pos));
                 while (buf.hasRemaining()) {
                     int n = ch.read(buf, pos + buf.position());
                     if (n < 0) {
@@ -169,7 +171,37 @@ final class ArchiveShelf {
                     }
                 }
                 pos += buf.flip().remaining();
-                ex.write(buf, pos == end);
+                ex.write(buf, pos == end); // blocks until sent
+            }
+            pieces.give(buf); // only after a clean finish: a failed write may leave Jetty holding it
+        }
+    }
+
+    /**
+     * Direct buffers for serving, reused: a file read into a direct buffer and written from it
+     * costs one copy each way in the kernel, where a fresh heap buffer per piece cost a zeroed
+     * allocation and two more copies through the JDK's temporary direct buffers. At most
+     * {@link #MAX_POOLED} are kept; beyond that, a request gets a new one that is dropped after.
+     */
+    static final class PiecePool {
+        static final int MAX_POOLED = 16;
+        private final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger pooled = new java.util.concurrent.atomic.AtomicInteger();
+
+        ByteBuffer take() {
+            ByteBuffer b = free.poll();
+            if (b != null) {
+                pooled.decrementAndGet();
+                return b;
+            }
+            return ByteBuffer.allocateDirect(PIECE_BYTES);
+        }
+
+        void give(ByteBuffer b) {
+            if (pooled.incrementAndGet() <= MAX_POOLED) {
+                free.add(b);
+            } else {
+                pooled.decrementAndGet();
             }
         }
     }
