@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code cairn sync --master URL [--path SUBTREE] --to DIR [--delete]} (SPEC §3.5, issue #6):
+ * {@code cairn sync --master URL [--path SUBTREE] --to DIR [--delete] [-z]} (SPEC §3.5, issue #6):
  * makes DIR hold the repository subtree, one way, verified, never writing outside DIR. Prints a
  * one-line summary; refused entries and failed files are listed on stderr and make the exit 1.
  */
@@ -38,6 +38,10 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--delete", description = "delete files under the subtree that the index no longer has")
     boolean delete;
 
+    @Option(names = {"-z", "--compress"},
+            description = "fetch only compressed archives, never the slaves' content copies (for slow links)")
+    boolean compress;
+
     @Option(names = "--jobs", defaultValue = "" + SyncClient.DEFAULT_JOBS, paramLabel = "N",
             description = "files fetched at once (default: ${DEFAULT-VALUE})")
     int jobs;
@@ -51,7 +55,7 @@ final class SyncCommand implements Callable<Integer> {
         SyncReport r;
         try (HummelHttp http = new HummelHttp(); Progress progress = new Progress("sync", main.terminal, main.stderr)) {
             r = new SyncClient(http).sync(SyncClient.Options.of(masterUrl, path, to, delete).withJobs(jobs)
-                    .withProgress(progress));
+                    .withProgress(progress).withContent(!compress));
         }
         PrintWriter out = main.out();
         out.printf("index version %d: %d files; %d unchanged, %d fetched, %d copied locally, %d chmod, %d deleted; "

@@ -119,4 +119,47 @@ class SyncHostileMasterTest {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".cairn-sync-"));
         }
     }
+
+    @Test
+    void aSlaveLyingAboutContentIsCaughtAndTheArchiveIsUsed() throws Exception {
+        byte[] good = "honest content, honest content, honest content, honest content".repeat(100)
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] evil = "pwned".repeat(good.length / 5).getBytes(StandardCharsets.UTF_8); // same size
+        String h = sha(good);
+        archives.put(h, gzip(good));
+        String index = "{\"version\":1,\"files\":[{\"path\":\"f\",\"size\":" + good.length
+                + ",\"mtime\":1700000000000,\"mode\":420,\"hash\":\"" + h + "\",\"archiveSize\":" + archives.get(h).length + "}]}";
+        List<String> asked = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String self = "http://127.0.0.1:%d";
+        server.createContext("/", ex -> {
+            String p = ex.getRequestURI().getPath();
+            asked.add(p);
+            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+            if (p.equals("/index")) {
+                body = index.getBytes(StandardCharsets.UTF_8);
+            } else if (p.equals("/locate")) { // names itself as the slave
+                body = ("{\"" + h + "\":[\"" + self.formatted(server.getAddress().getPort()) + "\"]}").getBytes(StandardCharsets.UTF_8);
+            } else if (p.equals("/hummel/" + h)) {
+                body = evil;
+            } else if (p.equals("/hummel/" + h + ".gz")) {
+                body = archives.get(h);
+            }
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        Path target = tmp.resolve("target");
+
+        Cli r = Cli.run("sync", "--master", self.formatted(server.getAddress().getPort()), "--to", target.toString());
+
+        assertThat(r.exit()).as("%s", r).isEqualTo(Main.EXIT_OK);
+        assertThat(asked).contains("/hummel/" + h, "/hummel/" + h + ".gz");
+        assertThat(Files.readAllBytes(target.resolve("f"))).isEqualTo(good);
+        try (Stream<Path> s = Files.walk(target)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".cairn-sync-"));
+        }
+    }
 }

@@ -2,12 +2,14 @@ package io.cairn.client.sync;
 
 import io.cairn.core.hummel.RepoPath;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
@@ -66,11 +68,32 @@ final class SafeTarget {
 
     /** A new empty temp file beside where {@code path} will go. */
     Path tempFor(String path, String suffix) throws IOException {
+        try (Temp t = openTemp(path, suffix)) {
+            return t.path();
+        }
+    }
+
+    /** A temp file and the channel it was created with; closing closes the channel only. */
+    record Temp(Path path, FileChannel channel) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * A new temp file beside where {@code path} will go, open for writing. It is created
+     * exclusively ({@code O_CREAT|O_EXCL}: an existing name or link is never written through) and
+     * written through this one channel, never reopened with {@code O_TRUNC}: on ext4 truncating a
+     * file to zero marks it for a flush at close (auto_da_alloc), which made every fetched file
+     * start its own writeback.
+     */
+    Temp openTemp(String path, String suffix) throws IOException {
         Path dir = directoryFor(path);
         for (int i = 0; i < 16; i++) {
             Path t = dir.resolve(TEMP_PREFIX + Long.toHexString(random.nextLong()) + suffix);
             try {
-                return Files.createFile(t);
+                return new Temp(t, FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
             } catch (FileAlreadyExistsException taken) {
                 // try another name
             }

@@ -13,7 +13,6 @@ import io.cairn.core.hummel.RepoPath;
 import io.cairn.core.hummel.SyncPlan;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -52,7 +51,8 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code POST /clients/hashes}).
  *
  * <p>A fetch: the archive's sources are the located live slaves (in the master's order) and then
- * the master itself. A small archive is one stream with fail-over and resume
+ * the master itself. A deflated archive's content is first asked as is from the slaves, which
+ * keep a verified copy ({@link #CONTENT_BELOW}); without one, the archive is fetched. A small archive is one stream with fail-over and resume
  * ({@link ResumingStream}); an archive of at least {@code rangeThresholdBytes} with two or more
  * slaves is cut into ranges ({@link RangeSplit}) fetched from all of them at once into a temp
  * file, a dead slave's unfinished range going to the others. Either way the content is
@@ -77,10 +77,16 @@ public final class SyncClient {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_LISTED = 1000;
+    /**
+     * A file whose archive is under this share of its size is asked first as content from the
+     * slaves ({@code GET /hummel/{hash}}, DECISIONS 80): on a fast link receiving the content costs
+     * less CPU than inflating it. A slave without a copy answers 404 and the archive is fetched.
+     */
+    static final double CONTENT_BELOW = 0.9;
 
     /** Everything a sync is given; {@link #of} fills in the defaults. */
     public record Options(URI master, String subtree, Path target, boolean delete, int jobs, String clientId,
-                          ProgressListener progress, long rangeThresholdBytes, long minPieceBytes) {
+                          ProgressListener progress, long rangeThresholdBytes, long minPieceBytes, boolean content) {
         public Options {
             Objects.requireNonNull(master, "master");
             Objects.requireNonNull(target, "target");
@@ -92,19 +98,25 @@ public final class SyncClient {
 
         public static Options of(URI master, String subtree, Path target, boolean delete) {
             return new Options(master, subtree, target, delete, DEFAULT_JOBS, null, ProgressListener.NONE,
-                    DEFAULT_RANGE_THRESHOLD, DEFAULT_MIN_PIECE);
+                    DEFAULT_RANGE_THRESHOLD, DEFAULT_MIN_PIECE, true);
         }
 
         public Options withJobs(int n) {
-            return new Options(master, subtree, target, delete, n, clientId, progress, rangeThresholdBytes, minPieceBytes);
+            return new Options(master, subtree, target, delete, n, clientId, progress, rangeThresholdBytes, minPieceBytes, content);
         }
 
         public Options withProgress(ProgressListener p) {
-            return new Options(master, subtree, target, delete, jobs, clientId, p, rangeThresholdBytes, minPieceBytes);
+            return new Options(master, subtree, target, delete, jobs, clientId, p, rangeThresholdBytes, minPieceBytes, content);
         }
 
         public Options withRanges(long thresholdBytes, long minPiece) {
-            return new Options(master, subtree, target, delete, jobs, clientId, progress, thresholdBytes, minPiece);
+            return new Options(master, subtree, target, delete, jobs, clientId, progress, thresholdBytes, minPiece, content);
+        }
+
+        /** {@code false}: always fetch archives, never the slaves' content copies (slow links). */
+        public Options withContent(boolean fetchContent) {
+            return new Options(master, subtree, target, delete, jobs, clientId, progress, rangeThresholdBytes, minPieceBytes,
+                    fetchContent);
         }
     }
 
@@ -241,31 +253,43 @@ public final class SyncClient {
             urls.add(s.resolve("/hummel/" + e.hash() + ".gz"));
         }
         urls.add(master.resolve("/hummel/" + e.hash() + ".gz"));
+        boolean ranged = slaves.size() >= 2 && e.archiveSize() >= o.rangeThresholdBytes();
+        boolean contentFirst = o.content() && !ranged && !slaves.isEmpty() && e.archiveSize() >= 0
+                && e.archiveSize() < CONTENT_BELOW * e.size();
         IOException last = null;
-        for (int attempt = 0; attempt < 2; attempt++) {
-            if (attempt > 0) {
+        // Attempt 0 (deflated archives only): the content from the slaves; 1: the archive; 2: the
+        // archive again, sources in another order.
+        for (int attempt = contentFirst ? 0 : 1; attempt < 3; attempt++) {
+            if (attempt == 2) {
                 Collections.rotate(urls, 1);
             }
-            Path tmp = target.tempFor(e.path(), ".tmp");
+            SafeTarget.Temp temp = target.openTemp(e.path(), ".tmp");
+            Path tmp = temp.path();
             boolean installed = false;
             try {
-                boolean ranged = slaves.size() >= 2 && e.archiveSize() >= o.rangeThresholdBytes();
                 Verified v;
-                if (ranged) {
-                    Path gz = target.tempFor(e.path(), ".gz.part");
-                    try {
-                        List<URI> slaveUrls = urls.stream().filter(u -> !sameNode(u, master)).toList();
-                        List<URI> masterUrl = urls.stream().filter(u -> sameNode(u, master)).toList();
-                        fetchRanges(slaveUrls, masterUrl, e.archiveSize(), gz, o.minPieceBytes(), stats);
-                        try (InputStream in = Files.newInputStream(gz)) {
-                            v = inflate(in, tmp, stats, o.progress(), totalBytes);
+                try (temp) {
+                    if (attempt == 0) {
+                        List<URI> contentUrls = slaves.stream().map(s -> s.resolve("/hummel/" + e.hash())).toList();
+                        try (InputStream in = new ResumingStream(http, contentUrls, DOWNLOAD_TIMEOUT, stats)) {
+                            v = receive(in, false, temp.channel(), stats, o.progress(), totalBytes);
                         }
-                    } finally {
-                        Files.deleteIfExists(gz);
-                    }
-                } else {
-                    try (InputStream in = new ResumingStream(http, urls, DOWNLOAD_TIMEOUT, stats)) {
-                        v = inflate(in, tmp, stats, o.progress(), totalBytes);
+                    } else if (ranged) {
+                        Path gz = target.tempFor(e.path(), ".gz.part");
+                        try {
+                            List<URI> slaveUrls = urls.stream().filter(u -> !sameNode(u, master)).toList();
+                            List<URI> masterUrl = urls.stream().filter(u -> sameNode(u, master)).toList();
+                            fetchRanges(slaveUrls, masterUrl, e.archiveSize(), gz, o.minPieceBytes(), stats);
+                            try (InputStream in = Files.newInputStream(gz)) {
+                                v = receive(in, true, temp.channel(), stats, o.progress(), totalBytes);
+                            }
+                        } finally {
+                            Files.deleteIfExists(gz);
+                        }
+                    } else {
+                        try (InputStream in = new ResumingStream(http, urls, DOWNLOAD_TIMEOUT, stats)) {
+                            v = receive(in, true, temp.channel(), stats, o.progress(), totalBytes);
+                        }
                     }
                 }
                 if (v.size != e.size() || !v.hash.equals(e.hash())) {
@@ -288,8 +312,13 @@ public final class SyncClient {
 
     private record Verified(long size, String hash) {}
 
-    private static Verified inflate(InputStream gz, Path out, SyncStats stats, ProgressListener progress, long total)
-            throws IOException {
+    /**
+     * Writes the content read from {@code body} (inflated first when {@code gzip}) into
+     * {@code out} while hashing it: one pass, the content never read back. Every byte is written
+     * from the array it was hashed from.
+     */
+    private static Verified receive(InputStream body, boolean gzip, FileChannel out, SyncStats stats,
+                                    ProgressListener progress, long total) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -297,13 +326,15 @@ public final class SyncClient {
             throw new IllegalStateException(e);
         }
         long size = 0;
-        try (InputStream in = new GZIPInputStream(gz, 64 * 1024);
-             OutputStream os = Files.newOutputStream(out, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (InputStream in = gzip ? new GZIPInputStream(body, 64 * 1024) : body) {
             byte[] buf = new byte[128 * 1024];
             int n;
-            while ((n = in.read(buf)) > 0) {
+            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
                 sha.update(buf, 0, n);
-                os.write(buf, 0, n);
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
                 size += n;
                 progress.progress(stats.contentBytes.addAndGet(n), total);
             }

@@ -51,7 +51,7 @@ public final class Hummel implements AutoCloseable {
         }
         if (settings.slave()) {
             this.http = new HummelHttp();
-            this.shelf = new ArchiveShelf(dataDir.resolve(MasterStore.DIR));
+            this.shelf = new ArchiveShelf(dataDir.resolve(MasterStore.DIR), settings.quotaBytes() == 0);
             this.agent = new SlaveAgent(settings, id, self, shelf, http);
         } else {
             this.http = null;

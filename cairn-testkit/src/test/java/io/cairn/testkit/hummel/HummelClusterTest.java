@@ -91,6 +91,41 @@ class HummelClusterTest {
     }
 
     @Test
+    void aDeflatedFileArrivesAsContentFromASlaveUnlessArchivesAreAsked() throws Exception {
+        try (HummelRig rig = new HummelRig(tmp, 3, null)) {
+            byte[] text = new byte[3_000_000];
+            byte[] words = "content copies spare the client an inflate ".getBytes();
+            for (int i = 0; i < text.length; i++) {
+                text[i] = words[i % words.length];
+            }
+            write(rig.repo, "text.txt", text);
+            write(rig.repo, "random.bin", random(1_000_000, 610));
+            rig.build();
+            rig.awaitSlavesHoldAll();
+            long archive = 0;
+            for (JsonNode f : rig.get("/index?path=").path("files")) {
+                if (f.path("path").asString().equals("text.txt")) {
+                    archive = f.path("archiveSize").asLong();
+                }
+            }
+            assertThat(archive).isPositive().isLessThan(text.length / 10);
+
+            // Default: the text comes as content (its size crosses the wire), the random file as
+            // its archive (stored windows: about its size).
+            SyncReport plain = rig.sync(tmp.resolve("plain"), false);
+            assertThat(plain.ok()).as("%s", plain).isTrue();
+            assertThat(plain.archiveBytes()).isBetween(text.length + 1_000_000L, text.length + 1_001_000L);
+            assertThat(HummelRig.tree(tmp.resolve("plain"))).isEqualTo(HummelRig.tree(rig.repo));
+
+            // -z: archives only.
+            SyncReport z = rig.sync(SyncClient.Options.of(rig.master(), null, tmp.resolve("z"), false).withContent(false));
+            assertThat(z.ok()).as("%s", z).isTrue();
+            assertThat(z.archiveBytes()).isBetween(archive + 1_000_000L, archive + 1_001_000L);
+            assertThat(HummelRig.tree(tmp.resolve("z"))).isEqualTo(HummelRig.tree(rig.repo));
+        }
+    }
+
+    @Test
     void aSlaveDiesMidSyncAndTheClientFinishesFromAnother() throws Exception {
         long seed = 607;
         try (HummelRig rig = new HummelRig(tmp, 3, null)) {
