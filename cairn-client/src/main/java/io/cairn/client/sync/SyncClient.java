@@ -79,7 +79,7 @@ public final class SyncClient {
     static final int MAX_LISTED = 1000;
     /**
      * A file whose archive is under this share of its size is asked first as content from the
-     * slaves ({@code GET /hummel/{hash}}, DECISIONS 80): on a fast link receiving the content costs
+     * slaves ({@code GET /hummel/{hash}}, DECISIONS 83): on a fast link receiving the content costs
      * less CPU than inflating it. A slave without a copy answers 404 and the archive is fetched.
      */
     static final double CONTENT_BELOW = 0.9;
