@@ -13,7 +13,7 @@ import java.security.MessageDigest;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Checks a downloaded archive and, on request, keeps its content (DECISIONS 80): the gzip stream
+ * Checks a downloaded archive and, on request, keeps its content (DECISIONS 83): the gzip stream
  * is inflated once, hashed, and, while it stays worth it, written to a content file beside it.
  *
  * <p>Why keep the content: a client on a fast link (loopback, LAN) spends more CPU inflating a

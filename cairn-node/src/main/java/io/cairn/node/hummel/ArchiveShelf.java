@@ -33,7 +33,7 @@ import org.eclipse.jetty.http.HttpHeader;
  *
  * <p>A shelf that keeps content (a slave without quota) also keeps, for each deflated archive,
  * its verified content as {@code <hash>} beside it, written while verifying and renamed into
- * place after the archive (DECISIONS 80), and serves it as {@code GET /hummel/{hash}} with
+ * place after the archive (DECISIONS 83), and serves it as {@code GET /hummel/{hash}} with
  * {@code Range}. A content file whose archive is missing is deleted at start.
  */
 final class ArchiveShelf {

@@ -14,7 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A slave's check of a downloaded archive and the content copy it keeps (DECISIONS 80). */
+/** A slave's check of a downloaded archive and the content copy it keeps (DECISIONS 83). */
 class ArchiveCheckTest {
     @TempDir
     Path tmp;
