@@ -56,6 +56,9 @@ class RepositoryLauncherE2ETest {
         try {
             await("master answers (ports from seed " + seed + ")").atMost(BOUND).pollInterval(Duration.ofMillis(250))
                     .ignoreExceptions().until(() -> get(master + "/hummel/status").statusCode() == 200);
+            await("3 nodes alive, so archives can be written with their quorum").atMost(BOUND)
+                    .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> get(master + "/nodes").body().split("\"status\":\"alive\"", -1).length - 1 == 3);
             String token = Files.readString(work.resolve("cairn-data/write.token")).strip();
             assertThat(work.resolve("cairn-data/slave.token")).exists();
 
@@ -65,7 +68,7 @@ class RepositoryLauncherE2ETest {
             String build = Json.MAPPER.readTree(started.body()).path("build").asString();
             await("build " + build).atMost(BOUND).pollInterval(Duration.ofMillis(200))
                     .until(() -> !state(master, build).equals("running"));
-            assertThat(state(master, build)).isEqualTo("done");
+            assertThat(state(master, build)).as("build %s", get(master + "/build/" + build).body()).isEqualTo("done");
 
             String first = sync(master, "sync1.log");
             assertThat(tree(work.resolve("copy"))).isEqualTo(tree(site));
