@@ -87,14 +87,16 @@ public final class GetBlockRoute implements Route {
 
     private static void headers(Exchange ex, Address address, ByteRange range, long size) {
         HttpFields.Mutable headers = ex.response().getHeaders();
-        headers.put(OCTET);
-        headers.put(ACCEPT_RANGES);
-        headers.put(IMMUTABLE);
+        // add, not put: this route's answer starts with no headers (no sticky ones on /blocks),
+        // so there is nothing to replace and no need to scan for it on every request.
+        headers.add(OCTET);
+        headers.add(ACCEPT_RANGES);
+        headers.add(IMMUTABLE);
         // The path's own spelling when it is already the canonical (lower-case) hex: no re-encoding.
         String param = ex.param("address");
-        headers.put(HttpHeader.ETAG, "\"" + (isLowerHex(param) ? param : address.hex()) + "\"");
+        headers.add(new HttpField(HttpHeader.ETAG, "\"" + (isLowerHex(param) ? param : address.hex()) + "\""));
         if (range.partial()) {
-            headers.put(HttpHeader.CONTENT_RANGE, range.contentRange(size));
+            headers.add(new HttpField(HttpHeader.CONTENT_RANGE, range.contentRange(size)));
         }
     }
 
