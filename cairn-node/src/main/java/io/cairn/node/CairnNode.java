@@ -310,7 +310,16 @@ public final class CairnNode implements AutoCloseable {
         // handlers to a virtual-thread executor (one extra hand-off per request).
         VirtualThreadPool pool = new VirtualThreadPool(MAX_CONCURRENT_TASKS);
         pool.setName("cairn-node");
-        Server server = new Server(pool);
+        Server server;
+        if (Boolean.getBoolean("cairn.platformSelectors")) {
+            org.eclipse.jetty.util.thread.QueuedThreadPool qtp = new org.eclipse.jetty.util.thread.QueuedThreadPool(
+                    Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4);
+            qtp.setName("cairn-io");
+            qtp.setVirtualThreadsExecutor(pool);
+            server = new Server(qtp);
+        } else {
+            server = new Server(pool);
+        }
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         return server;

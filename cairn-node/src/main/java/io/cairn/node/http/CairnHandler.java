@@ -85,7 +85,7 @@ public final class CairnHandler extends Handler.Abstract {
             if (route.nonBlocking(exchange)) {
                 run(route, exchange, routeName);
             } else {
-                getServer().getThreadPool().execute(() -> run(route, exchange, routeName));
+                org.eclipse.jetty.util.VirtualThreads.getExecutor(getServer().getThreadPool()).execute(() -> run(route, exchange, routeName));
             }
         } catch (Throwable t) {
             fail(exchange, routeName, t);
