@@ -12,6 +12,8 @@
 #       OUT.json -o F`, the order alternating per round (the page cache cannot be dropped here, so
 #       both read warm node caches alike). Wall time of each command, JVM start included for both.
 #       Bar: median(manifest MB/s / address MB/s) >= 0.50.
+# Do not edit the sources while it runs: the launcher would rebuild the jar inside a measured
+# command (the script stops when the jar changes under it).
 # Each cluster is `cairn up` in its own JVM (NODE_OPTS) from a copy of the jar, on loopback, data in
 # a temp directory removed at the end. Every step is bounded by a count and a time.
 #
@@ -44,6 +46,11 @@ trap cleanup EXIT
 # The cluster runs from a copy of the jar, so that a rebuild cannot replace it under running nodes;
 # the measured client commands go through the real launcher.
 cp cairn-cli/target/cairn.jar "$WORK/cairn.jar"
+JAR_STAMP="$(stat -c %Y cairn-cli/target/cairn.jar)"
+jar_unchanged() {
+  [ "$(stat -c %Y cairn-cli/target/cairn.jar 2>/dev/null)" = "$JAR_STAMP" ] \
+      || { echo "apidrive.sh: cairn.jar was rebuilt during the run; figures void" >&2; exit 1; }
+}
 
 free_base() { # a base port with $1 free ports above it
   python3 - "$1" <<'PY'
@@ -73,7 +80,22 @@ start_cluster() { # nodes -> sets UP_PID NODE KEY
   UP_PID=$!
   for _ in $(seq 1 120); do grep -q "nodes up" "$WORK/up$n.log" && break; sleep 0.5; done
   grep -q "nodes up" "$WORK/up$n.log" || { cat "$WORK/up$n.log" >&2; echo "cluster did not start" >&2; exit 1; }
-  NODE="http://127.0.0.1:$base"; KEY="$WORK/cluster$n/cluster.key"
+  NODE="http://127.0.0.1:$base"; KEY="$WORK/cluster$n/cluster.key"; BASE="$base"; NODES="$n"
+}
+blocks_stored() { # sum of cairn_blocks_stored over the cluster's nodes
+  local total=0 p v
+  for p in $(seq "$BASE" $((BASE + NODES - 1))); do
+    v="$(curl -fsS "http://127.0.0.1:$p/metrics" | awk '/^cairn_blocks_stored/ {printf "%d", $2}')"
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+settle() { # waits (at most 30 s) until the cluster's block count stops moving; prints the count
+  local last=-1 n
+  for _ in $(seq 1 60); do
+    n="$(blocks_stored)"; [ "$n" = "$last" ] && break; last="$n"; sleep 0.5
+  done
+  echo "$last"
 }
 stop_cluster() {
   kill "$UP_PID"; wait "$UP_PID" 2>/dev/null || true; UP_PID=""
@@ -100,14 +122,24 @@ if [ "$SKIP_STORE" != 1 ]; then
     SEED=$((1000 + r))   # new chunks every round: no write finds its block already stored
     if [ $((r % 2)) = 1 ]; then order="put drive-store"; else order="drive-store put"; fi
     for mode in $order; do
+      before="$(settle)"
       out="$(bench "$mode" "${COMMON[@]}" -d "${SECONDS_EACH}s" --seed "$SEED")"
-      if [ "$mode" = put ]; then PUT_JSON="$out"; else DRIVE_JSON="$out"; fi
+      s0="$(now)"; after="$(settle)"; s1="$(now)"
+      # every acknowledged chunk must end with 3 copies, and a mode must not leave copies
+      # queued behind it for the next one to pay for: print both
+      copies="$(awk -v a="$after" -v b="$before" -v n="$(echo "$out" | json 'd["ops"]')" 'BEGIN {printf "%.2f", (a - b) / n}')"
+      tail_s="$(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%.1f", b - a}')"
+      if [ "$mode" = put ]; then PUT_JSON="$out"; PUT_COPIES="$copies"; PUT_TAIL="$tail_s"
+      else DRIVE_JSON="$out"; DRIVE_COPIES="$copies"; DRIVE_TAIL="$tail_s"; fi
     done
     PUT_OPS="$(echo "$PUT_JSON" | json 'd["opsPerSecond"]')"
     DRIVE_OPS="$(echo "$DRIVE_JSON" | json 'd["opsPerSecond"]')"
+    jar_unchanged
     R="$(ratio "$DRIVE_OPS" "$PUT_OPS")"; STORE_RATIOS+=("$R")
-    echo "round $r ($order): put $PUT_OPS/s (p50 $(echo "$PUT_JSON" | json 'd["latencyMs"]["p50"]') ms)" \
-         "| drive-store $DRIVE_OPS/s (p50 $(echo "$DRIVE_JSON" | json 'd["latencyMs"]["p50"]') ms) | ratio $R  load $(cut -d' ' -f1 /proc/loadavg)"
+    echo "round $r ($order): put $PUT_OPS/s (p50 $(echo "$PUT_JSON" | json 'd["latencyMs"]["p50"]') ms," \
+         "$PUT_COPIES copies/chunk, settled ${PUT_TAIL}s after) | drive-store $DRIVE_OPS/s (p50" \
+         "$(echo "$DRIVE_JSON" | json 'd["latencyMs"]["p50"]') ms, $DRIVE_COPIES copies/chunk, settled ${DRIVE_TAIL}s after)" \
+         "| ratio $R  load $(cut -d' ' -f1 /proc/loadavg)"
   done
   M="$(median "${STORE_RATIOS[@]}")"
   echo "(a) median drive-store / put = $M (bar >= 0.80): $(verdict "$M" 0.80)"
@@ -139,6 +171,7 @@ if [ "$SKIP_GET" != 1 ]; then
       cmp -s "$SRC" "$WORK/by-address.bin" && cmp -s "$SRC" "$WORK/by-manifest.bin" \
           || { echo "a download differs from the source" >&2; exit 1; }
     fi
+    jar_unchanged
     R="$(ratio "$MAN_MBPS" "$ADDR_MBPS")"; GET_RATIOS+=("$R")
     echo "round $r ($order): cairn get ADDRESS $ADDR_MBPS MB/s | cairn get --apidrive-manifest $MAN_MBPS MB/s | ratio $R  load $(cut -d' ' -f1 /proc/loadavg)"
   done
