@@ -26,8 +26,10 @@ public final class HashedBlock {
 
     /** Hashes {@code content}'s remaining bytes (its position is not moved). */
     public static HashedBlock of(ByteBuffer content) {
-        ByteBuffer view = Objects.requireNonNull(content).slice().asReadOnlyBuffer();
-        return new HashedBlock(Address.of(view.duplicate()), view);
+        // hashed before it is made read-only: the digest reads a heap buffer's array directly,
+        // a read-only one only through a temporary copy
+        ByteBuffer bytes = Objects.requireNonNull(content).slice();
+        return new HashedBlock(Address.of(bytes.duplicate()), bytes.asReadOnlyBuffer());
     }
 
     public Address address() {

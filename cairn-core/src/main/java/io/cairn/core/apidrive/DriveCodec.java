@@ -104,9 +104,11 @@ public final class DriveCodec {
     }
 
     /**
-     * The data of a store request as a read-only view of {@code body}, without copying it (issue
-     * #5: the store path's 64 KiB need not be copied once more); the same checks as
-     * {@link #decodeStoreRequest}. The deprecated subtype 0x02 form is copied (it is rare).
+     * The data of a store request as a view of {@code body}, without copying it (issue #5: the
+     * store path's 64 KiB need not be copied once more); the same checks as
+     * {@link #decodeStoreRequest}. The deprecated subtype 0x02 form is copied (it is rare). Not
+     * read-only on purpose: SHA-256 and CRC32C read a heap buffer's array directly, but copy a
+     * read-only one through a temporary array first.
      */
     public ByteBuffer decodeStoreData(byte[] body) {
         return (ByteBuffer) read(body, maxStoreRequestBytes(), "store request", List.of("Data")).get("Data");
@@ -189,7 +191,7 @@ public final class DriveCodec {
 
     /**
      * Reads a top-level document holding exactly {@code expected} fields; values are Address or a
-     * read-only ByteBuffer (a view of {@code body} for subtype 0x00).
+     * ByteBuffer (a view of {@code body} for subtype 0x00).
      */
     private Map<String, Object> read(byte[] body, int maxBytes, String what, List<String> expected) {
         if (body.length > maxBytes) {
@@ -265,7 +267,7 @@ public final class DriveCodec {
         }
         if (subtype == SUBTYPE_OLD_BINARY) {
             // the library checks that the two lengths agree
-            return ByteBuffer.wrap(reader.readBinaryData().getData()).asReadOnlyBuffer();
+            return ByteBuffer.wrap(reader.readBinaryData().getData());
         }
         // the value: int32 size, subtype byte, then the bytes; the frame check bounds them by the body
         int start = reader.getBsonInput().getPosition() + 5;
@@ -273,7 +275,7 @@ public final class DriveCodec {
             throw bad(what, "malformed BSON: Data of " + size + " bytes does not fit in the document");
         }
         reader.skipValue();
-        return ByteBuffer.wrap(body, start, size).slice().asReadOnlyBuffer();
+        return ByteBuffer.wrap(body, start, size).slice();
     }
 
     private static String quote(String name) {
