@@ -78,7 +78,7 @@ start_cluster() { # nodes -> sets UP_PID NODE KEY
   "$JDK/bin/java" --enable-native-access=ALL-UNNAMED $NODE_OPTS -XX:+ExitOnOutOfMemoryError -jar "$WORK/cairn.jar" \
       up --nodes "$n" --port "$base" --data "$WORK/cluster$n" >"$WORK/up$n.log" 2>&1 &
   UP_PID=$!
-  for _ in $(seq 1 120); do grep -q "nodes up" "$WORK/up$n.log" && break; sleep 0.5; done
+  for _ in $(seq 1 120); do grep -qs "nodes up" "$WORK/up$n.log" && break; sleep 0.5; done
   grep -q "nodes up" "$WORK/up$n.log" || { cat "$WORK/up$n.log" >&2; echo "cluster did not start" >&2; exit 1; }
   NODE="http://127.0.0.1:$base"; KEY="$WORK/cluster$n/cluster.key"; BASE="$base"; NODES="$n"
 }
