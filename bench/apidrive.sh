@@ -93,7 +93,7 @@ blocks_stored() { # sum of cairn_blocks_stored over the cluster's nodes
 cluster_cpu_ms() { # CPU time (user + system) the cluster's JVM has used so far, in ms
   awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$UP_PID/stat"
 }
-settle() { # waits (at most 30 s) until the cluster's block count stops moving; prints the count
+settle() { # waits (at most 30 s, at least 0.5 s: two reads) until the block count stops moving; prints it
   local last=-1 n
   for _ in $(seq 1 60); do
     n="$(blocks_stored)"; [ "$n" = "$last" ] && break; last="$n"; sleep 0.5
