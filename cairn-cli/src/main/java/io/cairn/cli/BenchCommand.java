@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code cairn bench [put|get|mixed]}: a load generator against a running cluster, with the
+ * {@code cairn bench [put|get|mixed|drive-store]}: a load generator against a running cluster, with the
  * project's own client (XOR placement, quorum writes, verified reads); see {@link BenchRun}.
  * Prints ops/s, MB/s, latency percentiles and errors as a table, or as JSON with {@code --json}.
  * Every run is bounded by {@code --count} and {@code --duration}. Exit 0 when no operation failed,
@@ -41,8 +41,9 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "put|get|mixed", defaultValue = "put",
-            description = "what to measure (default: ${DEFAULT-VALUE}); mixed alternates get and put")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "put|get|mixed|drive-store", defaultValue = "put",
+            description = "what to measure (default: ${DEFAULT-VALUE}); mixed alternates get and put;"
+                    + " drive-store sends POST /api/drive/store (BSON, size at most 4 MiB) to the alive storage nodes in turn")
     String modeName;
 
     @Mixin
@@ -112,7 +113,8 @@ final class BenchCommand implements Callable<Integer> {
             case "put" -> BenchRun.Mode.PUT;
             case "get" -> BenchRun.Mode.GET;
             case "mixed" -> BenchRun.Mode.MIXED;
-            default -> throw usage("unknown mode '" + modeName + "' (put, get or mixed)");
+            case "drive-store" -> BenchRun.Mode.DRIVE_STORE;
+            default -> throw usage("unknown mode '" + modeName + "' (put, get, mixed or drive-store)");
         };
         if (connections < 1 || connections > 4096) {
             throw usage("--connections must be 1..4096");
@@ -144,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
             ClusterView view = plain ? null : new ClusterView(transport, List.of(client.node), Clock.SYSTEM);
             BlockClient blockClient = plain ? null : new BlockClient(transport, ReplicationPolicy.DEFAULT, HttpCall.DEFAULT_TIMEOUT);
             BenchRun run = new BenchRun(config, transport, view, blockClient, plain ? client.node : null);
-            if (mode != BenchRun.Mode.PUT && (!noPrepare || export != null)) {
+            if (run.reads() && (!noPrepare || export != null)) {
                 if (!json) {
                     main.stderr.printf("preparing %d blocks of %s%s...%n", blocks, Sizes.human(config.size()),
                             plain || noPrepare ? "" : " (written to the cluster, untimed)");
@@ -174,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = main.out();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("mode", c.mode().name().toLowerCase(Locale.ROOT));
+            m.put("mode", c.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             m.put("node", client.node.toString());
             m.put("plain", c.plain());
             m.put("http", httpStack);
@@ -206,7 +208,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalStateException(e);
             }
         } else {
-            out.printf("cairn bench %s: %s blocks, %d clients, %s, seed %d%s%n", c.mode().name().toLowerCase(Locale.ROOT),
+            out.printf("cairn bench %s: %s blocks, %d clients, %s, seed %d%s%n", c.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     Sizes.human(c.size()), c.concurrency(), c.plain() ? "plain HTTP " + client.node : nodes + " storage nodes",
                     c.seed(), c.rate() > 0 ? String.format(Locale.ROOT, ", open loop at %.0f ops/s", c.rate()) : "");
             out.printf("%10s %7s %8s %10s %8s %9s %9s %9s %9s%n",

@@ -50,6 +50,19 @@ class BenchCommandTest extends ThreeNodeSuite {
     }
 
     @Test
+    void driveStoreSendsBsonChunksToEveryNodeInTurn() {
+        Cli r = Cli.run("bench", "drive-store", "--node", node, "--cluster-key-file", keyFile.toString(),
+                "--count", "30", "-c", "3", "--duration", "20s", "--size", "4KiB", "--seed", "9", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        var j = Json.MAPPER.readTree(r.stdout());
+        assertThat(j.get("mode").asText()).isEqualTo("drive-store");
+        assertThat(j.get("ops").asLong()).isEqualTo(30);
+        assertThat(j.get("errors").asLong()).isZero();
+        assertThat(j.get("nodes").asInt()).isEqualTo(3);
+        assertThat(j.get("bytes").asLong()).isEqualTo(30L * 4096);
+    }
+
+    @Test
     void theDurationBoundsARun() {
         Cli r = Cli.run("bench", "put", "--node", node, "--cluster-key-file", keyFile.toString(),
                 "--count", "100000000", "-c", "2", "--duration", "1s", "--size", "1KiB", "--json");

@@ -52,11 +52,45 @@ public final class BlockClient {
      * @param leaseHeader the {@code X-Cairn-Lease} value, or null for the node's default
      */
     public BlockWrite put(Address address, ByteBuffer bytes, List<NodeInfo> nodes, String leaseHeader) {
+        return put(address, bytes, nodes, leaseHeader, LocalCopy.NONE);
+    }
+
+    /**
+     * As {@link #put(Address, ByteBuffer, List, String)}, for a caller that is itself a storage
+     * node: a copy due on the node {@code local} claims is written by {@code local} (its own store,
+     * no HTTP round trip to itself), in parallel with the others and counted the same way.
+     */
+    public BlockWrite put(Address address, ByteBuffer bytes, List<NodeInfo> nodes, String leaseHeader, LocalCopy local) {
         Replicas.WritePlan plan = Replicas.writePlan(address, nodes, policy);
         Map<String, String> headers = leaseHeader == null ? Map.of() : Map.of("X-Cairn-Lease", leaseHeader);
-        QuorumWrite write = QuorumWrite.start(plan, node -> withRetries(new HttpCall("PUT",
-                blockUri(node.url(), address), headers, bytes.duplicate(), timeout, true), 0));
+        QuorumWrite write = QuorumWrite.start(plan, node -> local.isLocal(node) ? local.write()
+                : withRetries(new HttpCall("PUT", blockUri(node.url(), address), headers, bytes.duplicate(), timeout,
+                        true), 0));
         return new BlockWrite(address, write.acknowledged(), write.settled());
+    }
+
+    /**
+     * The copy of a block that the calling node writes to its own store. {@link #write} must not
+     * block; its reply is the one {@code PUT /blocks} would give (201 new, 200 had it, an error's
+     * status and JSON body), so the quorum rules treat it like any other replica's.
+     */
+    public interface LocalCopy {
+        /** No node is local: every copy goes over HTTP. */
+        LocalCopy NONE = new LocalCopy() {
+            @Override
+            public boolean isLocal(NodeInfo node) {
+                return false;
+            }
+
+            @Override
+            public CompletableFuture<HttpReply> write() {
+                throw new IllegalStateException("no local copy");
+            }
+        };
+
+        boolean isLocal(NodeInfo node);
+
+        CompletableFuture<HttpReply> write();
     }
 
     /** Reads a block from the first node in {@code order} that has a copy matching its address. */

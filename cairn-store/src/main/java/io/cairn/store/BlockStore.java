@@ -1,6 +1,7 @@
 package io.cairn.store;
 
 import io.cairn.core.Address;
+import io.cairn.core.HashedBlock;
 import io.cairn.core.Lease;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
@@ -30,6 +31,17 @@ public interface BlockStore extends Closeable {
 
     /** Stores the block durably with at least the given lease; re-putting merges the leases. */
     PutOutcome put(Address address, ByteBuffer content, Lease lease);
+
+    /**
+     * As {@link #put(Address, ByteBuffer, Lease)} for bytes this process has just hashed itself:
+     * the store may skip its own hash check, because a {@link HashedBlock} can only be made by
+     * hashing (bytes from the network, with an address someone claims, never are). Every other
+     * check and promise of put holds: size, space, durability, lease merge. Added for issue #5 (the
+     * API Drive coordinator's own replica); this default checks the hash all the same.
+     */
+    default PutOutcome put(HashedBlock block, Lease lease) {
+        return put(block.address(), block.content(), lease);
+    }
 
     /** The verified bytes of the block, or empty when absent, expired or found corrupt. */
     Optional<ByteBuffer> read(Address address);

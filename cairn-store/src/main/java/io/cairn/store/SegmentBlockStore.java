@@ -3,6 +3,7 @@ package io.cairn.store;
 import io.cairn.core.Address;
 import io.cairn.core.CairnException;
 import io.cairn.core.ErrorCode;
+import io.cairn.core.HashedBlock;
 import io.cairn.core.Lease;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -83,6 +84,19 @@ final class SegmentBlockStore implements BlockStore {
         ensureOpen();
         ByteBuffer body = content.slice();
         SegmentRecord.checkPutable(address, body);
+        return putChecked(address, body, lease);
+    }
+
+    /** Bytes hashed in this process: only the size is checked here (see {@link BlockStore#put(HashedBlock, Lease)}). */
+    @Override
+    public PutOutcome put(HashedBlock block, Lease lease) {
+        ensureOpen();
+        ByteBuffer body = block.content();
+        SegmentRecord.checkSize(body);
+        return putChecked(block.address(), body, lease);
+    }
+
+    private PutOutcome putChecked(Address address, ByteBuffer body, Lease lease) {
         ReentrantLock shard = state.lockFor(address);
         for (int attempt = 0; attempt < MAX_WAITS_FOR_OTHER_WRITER; attempt++) {
             CompletableFuture<Void> mine = new CompletableFuture<>();

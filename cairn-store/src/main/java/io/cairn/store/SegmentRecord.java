@@ -99,11 +99,16 @@ final class SegmentRecord {
 
     /** Refuses what must never be stored: too large (TOO_LARGE) or not matching its address (HASH_MISMATCH). */
     static void checkPutable(Address address, ByteBuffer content) {
-        if (content.remaining() > MAX_CONTENT_BYTES) {
-            throw new CairnException(ErrorCode.TOO_LARGE, "a block is at most " + MAX_CONTENT_BYTES + " bytes, got " + content.remaining());
-        }
+        checkSize(content);
         if (!address.matches(content)) {
             throw new CairnException(ErrorCode.HASH_MISMATCH, "content does not hash to " + address);
+        }
+    }
+
+    /** Refuses content too large for a block (TOO_LARGE). */
+    static void checkSize(ByteBuffer content) {
+        if (content.remaining() > MAX_CONTENT_BYTES) {
+            throw new CairnException(ErrorCode.TOO_LARGE, "a block is at most " + MAX_CONTENT_BYTES + " bytes, got " + content.remaining());
         }
     }
 

@@ -10,6 +10,7 @@ import io.cairn.core.Address;
 import io.cairn.core.CairnException;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.NodeInfo;
+import io.cairn.core.apidrive.DriveCodec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -39,13 +40,21 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A PUT counts when its write quorum acknowledged it (the latency recorded), and its worker
  * moves on only when every copy attempt has settled, so the throughput includes all replicas.
+ * A DRIVE_STORE counts when the coordinator answered 200 with the chunk's Id, which the worker
+ * checks against the address it computes itself (so both write modes hash each block once here);
+ * the coordinator answers at quorum, as the API has it, and writes the last copy on its own.
  * A GET counts when a copy matching the address arrived (the client hashes every block).
  * With {@code rate > 0} the load is open-loop: operation {@code i} is due at
  * {@code start + i / rate} and its latency is measured from when it was due, so a stall shows up
  * in the percentiles instead of silently lowering the offered load.
  */
 public final class BenchRun {
-    public enum Mode { PUT, GET, MIXED }
+    /**
+     * PUT: {@code PUT /blocks} to the replicas (client-side placement, quorum). GET: verified block
+     * reads. MIXED: both, alternating. DRIVE_STORE: {@code POST /api/drive/store} (BSON) to the
+     * alive storage nodes in turn, each acting as coordinator (issue #5's bar compares it with PUT).
+     */
+    public enum Mode { PUT, GET, MIXED, DRIVE_STORE }
 
     /** What to run. {@code rate} 0 means closed loop (as fast as the workers go). */
     public record Config(Mode mode, int size, long count, int concurrency, Duration duration, double rate,
@@ -94,6 +103,8 @@ public final class BenchRun {
 
     private static final int KIND_PUT = 0x50555421;  // "PUT!"
     private static final int KIND_GET = 0x47455421;  // "GET!"
+    private static final int KIND_DRIVE = 0x44525621; // "DRV!": never the same bytes as a PUT run's
+    private static final String DRIVE_STORE_PATH = "/api/drive/store";
 
     private final Config config;
     private final Transport transport;
@@ -101,6 +112,7 @@ public final class BenchRun {
     private final BlockClient blocks;
     private final URI plainBase;
     private final byte[] pattern;
+    private final DriveCodec driveCodec;
     private List<Address> working = List.of();
 
     /**
@@ -116,6 +128,7 @@ public final class BenchRun {
         this.plainBase = plainBase;
         this.pattern = new byte[config.size()];
         new SplittableRandom(config.seed()).nextBytes(pattern);
+        this.driveCodec = new DriveCodec(Math.max(config.size(), 1));
         if (config.plain() != (plainBase != null)) {
             throw new IllegalArgumentException("plain mode needs a base URL, cluster mode a cluster");
         }
@@ -133,6 +146,11 @@ public final class BenchRun {
                 into[k] = (byte) (i >>> (8 * (k % 8)));
             }
         }
+    }
+
+    /** Whether the run reads blocks (GET, MIXED), so that it has a working set to prepare. */
+    public boolean reads() {
+        return config.mode() == Mode.GET || config.mode() == Mode.MIXED;
     }
 
     /** The addresses of the GET working set, computed (no I/O). */
@@ -200,7 +218,7 @@ public final class BenchRun {
         if (!config.plain()) {
             requireNodes();
         }
-        if (config.mode() != Mode.PUT) {
+        if (reads()) {
             workingSet();
         }
         if (!config.warmup().isZero()) {
@@ -257,6 +275,9 @@ public final class BenchRun {
 
     /** One operation; returns the payload bytes moved. Records its latency from {@code due}. */
     private int once(byte[] buf, long i, long due, LatencyHistogram histogram) {
+        if (config.mode() == Mode.DRIVE_STORE) {
+            return driveStore(buf, i, due, histogram);
+        }
         boolean put = config.mode() == Mode.PUT || (config.mode() == Mode.MIXED && (i & 1) == 1);
         if (put) {
             fill(buf, KIND_PUT, i);
@@ -289,6 +310,32 @@ public final class BenchRun {
         }
         histogram.record((System.nanoTime() - due) / 1000);
         return body.length;
+    }
+
+    /** One API Drive store through the i-th alive storage node (round robin over coordinators). */
+    private int driveStore(byte[] buf, long i, long due, LatencyHistogram histogram) {
+        fill(buf, KIND_DRIVE, i);
+        List<NodeInfo> alive = Replicas.aliveStorage(nodes());
+        if (alive.isEmpty()) {
+            throw new CairnException(ErrorCode.UNAVAILABLE, "no alive storage node in the cluster");
+        }
+        URI coordinator = alive.get((int) Math.floorMod(i, (long) alive.size())).url();
+        // internal: the cluster key exempts the load generator from the per-IP store limit,
+        // as it exempts PUT mode's block calls from the PUT limit
+        HttpReply reply = transport.exchange(new HttpCall("POST", coordinator.resolve(DRIVE_STORE_PATH),
+                Map.of("Content-Type", "application/bson"), ByteBuffer.wrap(driveCodec.encodeStoreRequest(buf)),
+                HttpCall.DEFAULT_TIMEOUT, true)).join();
+        if (reply.status() != 200) {
+            throw new CairnException(ErrorCode.ofStatus(reply.status()), "POST " + coordinator + DRIVE_STORE_PATH
+                    + " answered " + reply.status());
+        }
+        Address id = driveCodec.decodeStoreResponse(reply.body());
+        if (!id.equals(Address.of(buf))) {
+            throw new CairnException(ErrorCode.HASH_MISMATCH, coordinator + " answered Id " + id.hex()
+                    + " for a chunk with another address");
+        }
+        histogram.record((System.nanoTime() - due) / 1000);
+        return buf.length;
     }
 
     private List<NodeInfo> nodes() {

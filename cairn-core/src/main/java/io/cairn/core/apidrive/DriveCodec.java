@@ -98,9 +98,20 @@ public final class DriveCodec {
         return maxDataBytes + RETRIEVE_OVERHEAD_BYTES;
     }
 
-    /** The data of a store request. */
+    /** The data of a store request, copied out of the body. */
     public byte[] decodeStoreRequest(byte[] body) {
-        return (byte[]) read(body, maxStoreRequestBytes(), "store request", List.of("Data")).get("Data");
+        return copy(decodeStoreData(body));
+    }
+
+    /**
+     * The data of a store request as a view of {@code body}, without copying it (issue #5: the
+     * store path's 64 KiB need not be copied once more); the same checks as
+     * {@link #decodeStoreRequest}. The deprecated subtype 0x02 form is copied (it is rare). Not
+     * read-only on purpose: SHA-256 and CRC32C read a heap buffer's array directly, but copy a
+     * read-only one through a temporary array first.
+     */
+    public ByteBuffer decodeStoreData(byte[] body) {
+        return (ByteBuffer) read(body, maxStoreRequestBytes(), "store request", List.of("Data")).get("Data");
     }
 
     /** The address a retrieve request asks for. */
@@ -116,7 +127,7 @@ public final class DriveCodec {
     /** A retrieve response; the caller checks {@link Retrieved#verify()} before trusting the data. */
     public Retrieved decodeRetrieveResponse(byte[] body) {
         Map<String, Object> fields = read(body, maxRetrieveResponseBytes(), "retrieve response", List.of("Id", "Data"));
-        return new Retrieved((Address) fields.get("Id"), (byte[]) fields.get("Data"));
+        return new Retrieved((Address) fields.get("Id"), copy((ByteBuffer) fields.get("Data")));
     }
 
     public byte[] encodeStoreRequest(byte[] data) {
@@ -172,7 +183,16 @@ public final class DriveCodec {
         return out.toByteArray();
     }
 
-    /** Reads a top-level document holding exactly {@code expected} fields; values are Address or byte[]. */
+    private static byte[] copy(ByteBuffer data) {
+        byte[] out = new byte[data.remaining()];
+        data.duplicate().get(out);
+        return out;
+    }
+
+    /**
+     * Reads a top-level document holding exactly {@code expected} fields; values are Address or a
+     * ByteBuffer (a view of {@code body} for subtype 0x00).
+     */
     private Map<String, Object> read(byte[] body, int maxBytes, String what, List<String> expected) {
         if (body.length > maxBytes) {
             throw new CairnException(ErrorCode.TOO_LARGE, what + " of " + body.length + " bytes exceeds " + maxBytes);
@@ -194,7 +214,7 @@ public final class DriveCodec {
                     throw bad(what, "field " + name + " must be " + FIELD_TYPES.get(name).name().toLowerCase(Locale.ROOT)
                             + ", not " + type.name().toLowerCase(Locale.ROOT));
                 }
-                fields.put(name, type == BsonType.STRING ? readId(reader, what) : readData(reader, what));
+                fields.put(name, type == BsonType.STRING ? readId(reader, what) : readData(reader, body, what));
             }
             reader.readEndDocument();
         } catch (BSONException e) {
@@ -235,7 +255,7 @@ public final class DriveCodec {
         }
     }
 
-    private byte[] readData(BsonBinaryReader reader, String what) {
+    private ByteBuffer readData(BsonBinaryReader reader, byte[] body, String what) {
         byte subtype = reader.peekBinarySubType();
         if (subtype != SUBTYPE_GENERIC && subtype != SUBTYPE_OLD_BINARY) {
             throw bad(what, String.format("Data has binary subtype 0x%02x; only 0x00 (generic) and 0x02 (old binary)"
@@ -245,7 +265,17 @@ public final class DriveCodec {
         if (size > maxDataBytes) {
             throw new CairnException(ErrorCode.TOO_LARGE, what + ": Data is " + size + " bytes, more than " + maxDataBytes);
         }
-        return reader.readBinaryData().getData();
+        if (subtype == SUBTYPE_OLD_BINARY) {
+            // the library checks that the two lengths agree
+            return ByteBuffer.wrap(reader.readBinaryData().getData());
+        }
+        // the value: int32 size, subtype byte, then the bytes; the frame check bounds them by the body
+        int start = reader.getBsonInput().getPosition() + 5;
+        if (size < 0 || start + size > body.length - 1) {
+            throw bad(what, "malformed BSON: Data of " + size + " bytes does not fit in the document");
+        }
+        reader.skipValue();
+        return ByteBuffer.wrap(body, start, size).slice();
     }
 
     private static String quote(String name) {

@@ -46,6 +46,21 @@ class DriveCodecTest {
 
     private final DriveCodec codec = new DriveCodec();
 
+    /** The store path's data is lent, not copied (issue #5). */
+    @Test
+    void storeDataIsAViewOfTheBody() {
+        byte[] body = codec.encodeStoreRequest(HELLO_BYTES);
+        java.nio.ByteBuffer data = codec.decodeStoreData(body);
+        assertThat(data.hasArray() && data.array() == body).isTrue();
+        assertThat(data.position()).isZero();
+        assertThat(data.remaining()).isEqualTo(HELLO_BYTES.length);
+        body[body.length - 2] = 'O'; // the last data byte, before the document's 0x00
+        byte[] seen = new byte[data.remaining()];
+        data.duplicate().get(seen);
+        assertThat(new String(seen, StandardCharsets.US_ASCII)).isEqualTo("hellO");
+        assertThat(codec.decodeStoreData(doc(oldBinary("Data", HELLO_BYTES))).remaining()).isEqualTo(5);
+    }
+
     @Test
     void encodesToTheHandWrittenBytes() {
         assertThat(codec.encodeStoreRequest(HELLO_BYTES)).isEqualTo(STORE_REQUEST);

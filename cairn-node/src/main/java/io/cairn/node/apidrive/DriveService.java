@@ -50,10 +50,10 @@ public final class DriveService implements AutoCloseable {
         DriveCodec codec = new DriveCodec(settings.maxDataBytes());
         this.localWrites = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cairn-drive-", 0).factory());
         ReplicaPeers peers = new ReplicaPeers(membership, replication);
-        Transport shortcut = new SelfShortcutTransport(transport, membership.self().url(), store, clock, localWrites);
         DriveCoordinator coordinator = new DriveCoordinator(
-                new BlockClient(shortcut, DriveCoordinator.policy(replication), CALL_TIMEOUT),
-                membership::nodeInfos, settings.lease(), CALL_TIMEOUT);
+                new BlockClient(transport, DriveCoordinator.policy(replication), CALL_TIMEOUT),
+                new LocalReplica(membership.self().id(), store, localWrites),
+                membership::nodeInfos, clock, settings.lease(), CALL_TIMEOUT);
         this.renewals = new ReplicaRenewals(peers, transport, CALL_TIMEOUT, settings.maxPendingRenewals());
         this.keeper = new LeaseKeeper(store, peers, transport, clock, settings.expiryLookahead(), settings.expiryGrace(),
                 CALL_TIMEOUT);

@@ -30,7 +30,7 @@ final class DriveStoreRoute implements Route {
     public void handle(Exchange ex) throws Exception {
         limiter.acquire(ex);
         byte[] body = ex.readBody(codec.maxStoreRequestBytes());
-        byte[] data = codec.decodeStoreRequest(body);
+        ByteBuffer data = codec.decodeStoreData(body); // a view of the body, not a copy
         Address id = coordinator.store(data);
         ex.respond(200, DriveService.BSON, ByteBuffer.wrap(codec.encodeStoreResponse(id)));
     }
