@@ -76,9 +76,10 @@ import org.slf4j.LoggerFactory;
  * {@code close} stops gossip, then the server, then the store, and releases the directory; it is
  * idempotent. The node ID survives restarts (it lives in the data directory).
  *
- * <p>Threads: the server runs entirely on virtual threads (Jetty's {@link VirtualThreadPool}), so
- * routes may block on disk and peers; gossip runs on one platform thread; chunk read-ahead for
- * {@code /files} on virtual threads.
+ * <p>Threads: Jetty's acceptor and selectors run on a small platform pool; every route that may
+ * block (disk, peers) runs on a virtual thread (Jetty's {@link VirtualThreadPool}, bounded), and a
+ * GET of a block already in memory is answered on the selector's thread (see {@code newServer});
+ * gossip runs on one platform thread; chunk read-ahead for {@code /files} on virtual threads.
  */
 public final class CairnNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CairnNode.class);
@@ -305,20 +306,25 @@ public final class CairnNode implements AutoCloseable {
     }
 
     private static Server newServer() {
-        // Every server thread virtual, selectors included. Measured on 2 cores, GET of 64 KiB
-        // from memory: about 30k/s against 23k/s for a QueuedThreadPool that hands blocking
-        // handlers to a virtual-thread executor (one extra hand-off per request).
-        VirtualThreadPool pool = new VirtualThreadPool(MAX_CONCURRENT_TASKS);
-        pool.setName("cairn-node");
+        // Selectors on a few platform threads, everything that may block on virtual threads.
+        // A GET of a block in memory is answered on the selector's own thread (CairnHandler), so
+        // the selector's thread kind is on the hot path: measured on 2 cores (issue #2,
+        // docs/BENCHMARKS.md), platform selectors cost ~15 % less CPU per 64 KiB GET than virtual
+        // ones (19.3-20.5 us against 20.6-24.4 us, alternating rounds), whose blocking
+        // epoll_wait pins a carrier and forces compensation threads and context switches.
+        // (Before GETs were answered inline, all-virtual won: the hand-off dominated then.)
+        // -Dcairn.virtualSelectors=true brings back the all-virtual pool, for comparison.
+        VirtualThreadPool virtual = new VirtualThreadPool(MAX_CONCURRENT_TASKS);
+        virtual.setName("cairn-node");
         Server server;
-        if (Boolean.getBoolean("cairn.platformSelectors")) {
-            org.eclipse.jetty.util.thread.QueuedThreadPool qtp = new org.eclipse.jetty.util.thread.QueuedThreadPool(
-                    Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 4);
-            qtp.setName("cairn-io");
-            qtp.setVirtualThreadsExecutor(pool);
-            server = new Server(qtp);
+        if (Boolean.getBoolean("cairn.virtualSelectors")) {
+            server = new Server(virtual);
         } else {
-            server = new Server(pool);
+            org.eclipse.jetty.util.thread.QueuedThreadPool io = new org.eclipse.jetty.util.thread.QueuedThreadPool(
+                    Math.max(16, 4 * Runtime.getRuntime().availableProcessors()), 4);
+            io.setName("cairn-io");
+            io.setVirtualThreadsExecutor(virtual);
+            server = new Server(io);
         }
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
