@@ -44,7 +44,7 @@ public final class Hummel implements AutoCloseable {
             }
             this.client = CairnClient.builder().node(self).transport(transport).clock(clock).build();
             this.master = new Master(settings.withRepository(root.toRealPath()), new MasterStore(dataDir),
-                    client::put, clock, random);
+                    (archive, bytes) -> client.put(archive, bytes, io.cairn.client.ProgressListener.NONE), clock, random);
         } else {
             this.client = null;
             this.master = null;
