@@ -1,14 +1,15 @@
 package io.cairn.node.hummel;
 
 import io.cairn.core.Address;
-import java.nio.file.Path;
+import java.io.InputStream;
 
 /**
  * Where a build puts a new archive: in production a file in the cluster ({@code CairnClient.put},
  * quorum-written, so repair, leases and scrubbing apply); in tests anything. Returns the address
- * the archive can be fetched by. Failures are exceptions and fail the build.
+ * the archive can be fetched by. The stream holds {@code bytes} bytes and is the caller's to close.
+ * Failures are exceptions and fail the build.
  */
 @FunctionalInterface
 public interface ArchiveSink {
-    Address store(Path gzipFile) throws Exception;
+    Address store(InputStream archive, long bytes) throws Exception;
 }

@@ -5,7 +5,6 @@ import io.cairn.core.Hex;
 import io.cairn.core.hummel.BuildPlan;
 import io.cairn.core.hummel.IndexEntry;
 import io.cairn.core.hummel.RepoIndex;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -26,14 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Builds the next index of a repository from the previous one (SPEC §3.5).
  *
  * <p>How: scan ({@link RepoScanner}), decide what to read ({@link BuildPlan}: same size and mtime
  * → reused), then read the rest largest first on {@code threads} threads. Each file is read once,
- * through SHA-256 and gzip at the same time into a temp file; its archive is stored through the
+ * through SHA-256 and gzip at the same time into an {@link ArchiveBuffer} (memory, or a temp file
+ * for a large archive); its archive is stored through the
  * {@link ArchiveSink} unless an archive of that hash is already known (a renamed or copied file
  * costs no upload). The result is returned, not installed: the caller saves it and swaps it in,
  * so a build that throws leaves the old index serving.
@@ -53,6 +52,8 @@ import java.util.zip.GZIPOutputStream;
 final class RepoBuilder {
     static final int ATTEMPTS = 3;
     static final int READ_BUFFER_BYTES = 256 * 1024;
+    /** Archives up to this size are held in memory between compression and upload (per build thread). */
+    static final long ARCHIVE_MEMORY_BYTES = 8L * 1024 * 1024;
 
     private final Path root;
     private final Path tmpDir;
@@ -175,7 +176,7 @@ final class RepoBuilder {
                     progress.bytesDone.addAndGet(read.size);
                     return new IndexEntry(s.path(), read.size, read.mtime, read.mode, read.hash, archiveSizes.get(read.hash));
                 } finally {
-                    Files.deleteIfExists(read.gz);
+                    read.gz.delete();
                 }
             }
             progress.error(s.path(), "changed while read (" + ATTEMPTS + " attempts)"
@@ -200,9 +201,9 @@ final class RepoBuilder {
     }
 
     /** The sink's failures are the build's, never a file's: they must not look like an IOException of a read. */
-    private Address store(Path gz) {
-        try {
-            return sink.store(gz);
+    private Address store(ArchiveBuffer gz) {
+        try (java.io.InputStream in = gz.open()) {
+            return sink.store(in, gz.size());
         } catch (Exception e) {
             throw new SinkFailure("storing an archive in the cluster failed: " + e.getMessage(), e);
         }
@@ -214,7 +215,7 @@ final class RepoBuilder {
         }
     }
 
-    private record Read(String hash, long size, long mtime, int mode, Path gz, long gzBytes) {}
+    private record Read(String hash, long size, long mtime, int mode, ArchiveBuffer gz, long gzBytes) {}
 
     /** One read through SHA-256 and gzip; null when the file changed meanwhile. */
     private Read read(Path file, int attempt) throws IOException {
@@ -223,20 +224,19 @@ final class RepoBuilder {
             throw new java.nio.file.FileSystemException(file.toString(), null, "not a regular file any more (symbolic link or special)");
         }
         beforeRead.before(file, attempt);
-        Path gz = Files.createTempFile(tmpDir, "build-", ".gz");
+        ArchiveBuffer gz = new ArchiveBuffer(tmpDir, ARCHIVE_MEMORY_BYTES);
         boolean ok = false;
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             long count = 0;
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-                 OutputStream out = new LeveledGzip(new BufferedOutputStream(Files.newOutputStream(gz), 64 * 1024), gzipLevel)) {
+                 OutputStream out = new LeveledGzip(gz, gzipLevel)) {
                 ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER_BYTES);
                 int n;
                 while ((n = in.read(buf.clear())) > 0) {
                     sha.update(buf.array(), 0, n);
                     out.write(buf.array(), 0, n);
                     count += n;
-                    ((LeveledGzip) out).adapt();
                 }
             }
             PosixFileAttributes after = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -246,62 +246,13 @@ final class RepoBuilder {
             }
             ok = true;
             return new Read(Hex.encode(sha.digest()), count, before.lastModifiedTime().toMillis(),
-                    RepoScanner.mode(after), gz, Files.size(gz));
+                    RepoScanner.mode(after), gz, gz.size());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {
             if (!ok) {
-                Files.deleteIfExists(gz);
+                gz.delete();
             }
-        }
-    }
-
-    /**
-     * gzip at a chosen deflate level that stops compressing what does not compress.
-     *
-     * <p>Why: deflate spends most of its time looking for matches, and on random-looking data
-     * (media, archives, encrypted files) finds none; storing such data (deflate level 0, still a
-     * valid gzip stream) costs almost nothing and makes the archive at most ~0.01 % larger. How:
-     * input is judged in windows of {@link #WINDOW_BYTES}; a window at the chosen level whose output
-     * is more than {@link #INCOMPRESSIBLE} of its input switches the stream to stored; every
-     * {@link #PROBE_EVERY}th window is compressed at the chosen level again, so data that becomes
-     * compressible is noticed. The output counter lags deflate's internal buffer a little, which
-     * only blurs window edges. Level changes take effect at block boundaries (zlib deflateParams).
-     */
-    static final class LeveledGzip extends GZIPOutputStream {
-        static final long WINDOW_BYTES = 1024 * 1024;
-        static final double INCOMPRESSIBLE = 0.97;
-        static final int PROBE_EVERY = 8;
-
-        private final int level;
-        private long windowIn;
-        private long windowOut;
-        private long windows;
-        private boolean stored;
-
-        LeveledGzip(OutputStream out, int level) throws IOException {
-            super(out, 64 * 1024);
-            this.level = level;
-            def.setLevel(level);
-        }
-
-        void adapt() {
-            long in = def.getBytesRead();
-            if (in - windowIn < WINDOW_BYTES) {
-                return;
-            }
-            long outBytes = def.getBytesWritten();
-            boolean incompressible = (outBytes - windowOut) > INCOMPRESSIBLE * (in - windowIn);
-            windows++;
-            if (!stored && incompressible) {
-                stored = true;
-                def.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
-            } else if (stored && windows % PROBE_EVERY == 0) {
-                stored = false;
-                def.setLevel(level);
-            }
-            windowIn = in;
-            windowOut = outBytes;
         }
     }
 }

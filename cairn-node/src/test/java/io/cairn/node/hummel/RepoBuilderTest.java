@@ -34,8 +34,9 @@ class RepoBuilderTest {
     @BeforeEach
     void setUp() throws IOException {
         repo = Files.createDirectories(tmp.resolve("repo"));
-        builder = new RepoBuilder(repo, tmp.resolve("work"), gz -> {
-            byte[] b = Files.readAllBytes(gz);
+        builder = new RepoBuilder(repo, tmp.resolve("work"), (gz, bytes) -> {
+            byte[] b = gz.readAllBytes();
+            assertThat((long) b.length).isEqualTo(bytes);
             Address a = Address.of(b);
             stored.put(a, b);
             puts.incrementAndGet();
@@ -167,7 +168,7 @@ class RepoBuilderTest {
 
     @Test
     void aSinkFailureFailsTheBuild() {
-        RepoBuilder failing = new RepoBuilder(repo, tmp.resolve("work"), gz -> {
+        RepoBuilder failing = new RepoBuilder(repo, tmp.resolve("work"), (gz, bytes) -> {
             throw new IOException("cluster unavailable");
         }, 2, 6);
         try {
