@@ -310,8 +310,9 @@ public final class CairnNode implements AutoCloseable {
         // A GET of a block in memory is answered on the selector's own thread (CairnHandler), so
         // the selector's thread kind is on the hot path: measured on 2 cores (issue #2,
         // docs/BENCHMARKS.md), platform selectors cost ~15 % less CPU per 64 KiB GET than virtual
-        // ones (19.3-20.5 us against 20.6-24.4 us, alternating rounds), whose blocking
-        // epoll_wait pins a carrier and forces compensation threads and context switches.
+        // ones under load (19.3-20.5 us against 20.6-24.4 us, alternating rounds; equal on a quiet
+        // machine): a virtual selector's blocking epoll_wait pins a carrier and forces
+        // compensation threads and context switches.
         // (Before GETs were answered inline, all-virtual won: the hand-off dominated then.)
         // -Dcairn.virtualSelectors=true brings back the all-virtual pool, for comparison.
         VirtualThreadPool virtual = new VirtualThreadPool(MAX_CONCURRENT_TASKS);
@@ -339,10 +340,10 @@ public final class CairnNode implements AutoCloseable {
         http.setOutputBufferSize(64 * 1024);
         // Names may hold '/', written %2F (SPEC §3.4 via Name.fromUrlPath); everything else stays strict.
         http.setUriCompliance(UriCompliance.DEFAULT.with("cairn-names", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
-        // One selector per core, not Jetty's default of one per two cores: a GET of a block in
-        // memory is answered on the selector's own thread (CairnHandler), so with one selector
-        // a 2-core machine served every such GET from one thread (issue #2, docs/BENCHMARKS.md).
-        int selectors = Integer.getInteger("cairn.selectors", Math.max(1, Runtime.getRuntime().availableProcessors()));
+        // Jetty's default selector count (one per two cores). One per core was tried (issue #2,
+        // docs/BENCHMARKS.md): on a quiet 2-core machine it lost ~18 % of in-memory GETs/s to
+        // wrk sharing the cores (45-47k against 55-58k); -Dcairn.selectors=N still overrides.
+        int selectors = Integer.getInteger("cairn.selectors", -1);
         ServerConnector connector = new ServerConnector(server, 1, selectors, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
