@@ -52,23 +52,7 @@ jar_unchanged() {
       || { echo "apidrive.sh: cairn.jar was rebuilt during the run; figures void" >&2; exit 1; }
 }
 
-free_base() { # a base port with $1 free ports above it
-  python3 - "$1" <<'PY'
-import random, socket, sys
-n = int(sys.argv[1])
-for _ in range(200):
-    base = random.randint(20000, 60000)
-    socks = []
-    try:
-        for p in range(base, base + n):
-            s = socket.socket(); s.bind(("127.0.0.1", p)); socks.append(s)
-        for s in socks: s.close()
-        print(base); break
-    except OSError:
-        for s in socks: s.close()
-PY
-}
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+source bench/common.sh   # free_base, json
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {if (NR % 2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 verdict() { awk -v m="$1" -v bar="$2" 'BEGIN {print (m >= bar ? "MET" : "NOT MET")}'; }

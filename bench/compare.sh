@@ -44,23 +44,7 @@ trap cleanup EXIT
 cp cairn-cli/target/cairn.jar "$WORK/cairn.jar"
 cairn_cli() { "$JDK/bin/java" --enable-native-access=ALL-UNNAMED ${CLI_OPTS:-} -jar "$WORK/cairn.jar" "$@"; }
 
-free_base() { # a base port with $1 free ports above it
-  python3 - "$1" <<'PY'
-import random, socket, sys
-n = int(sys.argv[1])
-for _ in range(200):
-    base = random.randint(20000, 60000)
-    try:
-        socks = []
-        for p in range(base, base + n):
-            s = socket.socket(); s.bind(("127.0.0.1", p)); socks.append(s)
-        for s in socks: s.close()
-        print(base); break
-    except OSError:
-        for s in socks: s.close()
-PY
-}
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+source bench/common.sh   # free_base, json
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 start_cluster() { # nodes -> sets UP_PID NODE KEY
   local n="$1" base; base="$(free_base "$n")"
