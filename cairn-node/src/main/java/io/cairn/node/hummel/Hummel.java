@@ -44,6 +44,9 @@ public final class Hummel implements AutoCloseable {
     private final SlaveAgent agent;
     private final HummelHttp http;
 
+    /** The X-Cairn-Lease of archive writes: they never expire. */
+    static final String ARCHIVE_LEASE = "never";
+
     public Hummel(HummelSettings settings, Path dataDir, NodeId id, URI self, Transport transport, Clock clock,
                   RandomGenerator random) throws IOException {
         this.settings = settings;
@@ -52,8 +55,12 @@ public final class Hummel implements AutoCloseable {
             if (!Files.isDirectory(root)) {
                 throw new IOException("the repository " + root + " is not a directory");
             }
+            // Archives are stored without expiry (DECISIONS 88):
+            // the index may keep naming an archive for longer than any lease, and nobody reads
+            // archives through the cluster often enough to renew one.
             this.client = CairnClient.builder().node(self).transport(transport).clock(clock)
-                    .chunkSize(ARCHIVE_CHUNK_BYTES).maxBytesInFlight(ARCHIVE_BYTES_IN_FLIGHT).build();
+                    .chunkSize(ARCHIVE_CHUNK_BYTES).maxBytesInFlight(ARCHIVE_BYTES_IN_FLIGHT)
+                    .lease(ARCHIVE_LEASE).build();
             this.master = new Master(settings.withRepository(root.toRealPath()), new MasterStore(dataDir),
                     (archive, bytes) -> client.put(archive, bytes, io.cairn.client.ProgressListener.NONE), clock, random);
         } else {

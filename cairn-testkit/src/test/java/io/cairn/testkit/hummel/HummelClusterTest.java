@@ -90,6 +90,43 @@ class HummelClusterTest {
         }
     }
 
+    /**
+     * A repository's archives must outlive any lease: the index keeps naming them however long
+     * nobody rebuilds. Every block the build put into the cluster holds a lease of "never".
+     */
+    @Test
+    void archivesInTheClusterNeverExpire() throws Exception {
+        try (HummelRig rig = new HummelRig(tmp, 3, null)) {
+            Files.writeString(rig.repo.resolve("small.txt"), "small");
+            Files.write(rig.repo.resolve("big.bin"), new byte[3 * 1024 * 1024 + 5]);
+            rig.build();
+            int checked = 0;
+            for (int i = 0; i < 3; i++) {
+                java.net.URI node = rig.cluster.url(i);
+                Map<String, String> auth = Map.of("Authorization", "Bearer " + rig.cluster.clusterKey());
+                var inventory = rig.http.call("GET", node.resolve("/internal/inventory?limit=10000"), auth, null,
+                        Duration.ofSeconds(20));
+                assertThat(inventory.status()).isEqualTo(200);
+                JsonNode addresses = io.cairn.core.Json.MAPPER.readTree(inventory.body()).path("addresses");
+                if (addresses.isEmpty()) {
+                    continue;
+                }
+                String query = "{\"addresses\":" + addresses + "}";
+                var leases = rig.http.call("POST", node.resolve("/internal/leases/query"),
+                        Map.of("Authorization", "Bearer " + rig.cluster.clusterKey(), "Content-Type", "application/json"),
+                        query.getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(20));
+                assertThat(leases.status()).as("%s", leases.body() == null ? "" : new String(leases.body())).isEqualTo(200);
+                JsonNode byAddress = io.cairn.core.Json.MAPPER.readTree(leases.body()).path("leases");
+                for (JsonNode a : addresses) {
+                    assertThat(byAddress.path(a.asString()).asString()).as("lease of %s on node %d", a.asString(), i)
+                            .isEqualTo("never");
+                    checked++;
+                }
+            }
+            assertThat(checked).as("archive blocks found in the cluster").isGreaterThanOrEqualTo(3 * 2);
+        }
+    }
+
     @Test
     void aDeflatedFileArrivesAsContentFromASlaveUnlessArchivesAreAsked() throws Exception {
         try (HummelRig rig = new HummelRig(tmp, 3, null)) {
