@@ -52,20 +52,11 @@ jar_unchanged() {
       || { echo "apidrive.sh: cairn.jar was rebuilt during the run; figures void" >&2; exit 1; }
 }
 
-source bench/common.sh   # free_base, json
+source bench/common.sh   # free_base, json, start_cluster
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {if (NR % 2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 verdict() { awk -v m="$1" -v bar="$2" 'BEGIN {print (m >= bar ? "MET" : "NOT MET")}'; }
 now() { date +%s.%N; }
-start_cluster() { # nodes -> sets UP_PID NODE KEY
-  local n="$1" base; base="$(free_base "$n")"
-  "$JDK/bin/java" --enable-native-access=ALL-UNNAMED $NODE_OPTS -XX:+ExitOnOutOfMemoryError -jar "$WORK/cairn.jar" \
-      up --nodes "$n" --port "$base" --data "$WORK/cluster$n" >"$WORK/up$n.log" 2>&1 &
-  UP_PID=$!
-  for _ in $(seq 1 120); do grep -qs "nodes up" "$WORK/up$n.log" && break; sleep 0.5; done
-  grep -q "nodes up" "$WORK/up$n.log" || { cat "$WORK/up$n.log" >&2; echo "cluster did not start" >&2; exit 1; }
-  NODE="http://127.0.0.1:$base"; KEY="$WORK/cluster$n/cluster.key"; BASE="$base"; NODES="$n"
-}
 blocks_stored() { # sum of cairn_blocks_stored over the cluster's nodes
   local total=0 p v
   for p in $(seq "$BASE" $((BASE + NODES - 1))); do

@@ -21,3 +21,16 @@ PY
 
 # Evaluates a Python expression over the JSON document on stdin, bound to d.
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# Starts `cairn up --nodes $1` from $WORK/cairn.jar with $JDK and $NODE_OPTS, on free ports, data in
+# $WORK/cluster$1, and waits for "nodes up". Sets UP_PID (the JVM itself: java is started directly,
+# not through a wrapper, so that $! is the process to kill), NODE, KEY, BASE and NODES.
+start_cluster() {
+  local n="$1" base; base="$(free_base "$n")"
+  "$JDK/bin/java" --enable-native-access=ALL-UNNAMED $NODE_OPTS -XX:+ExitOnOutOfMemoryError -jar "$WORK/cairn.jar" \
+      up --nodes "$n" --port "$base" --data "$WORK/cluster$n" >"$WORK/up$n.log" 2>&1 &
+  UP_PID=$!
+  for _ in $(seq 1 120); do grep -qs "nodes up" "$WORK/up$n.log" && break; sleep 0.5; done
+  grep -q "nodes up" "$WORK/up$n.log" || { cat "$WORK/up$n.log" >&2; echo "cluster did not start" >&2; exit 1; }
+  NODE="http://127.0.0.1:$base"; KEY="$WORK/cluster$n/cluster.key"; BASE="$base"; NODES="$n"
+}

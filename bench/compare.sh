@@ -44,18 +44,8 @@ trap cleanup EXIT
 cp cairn-cli/target/cairn.jar "$WORK/cairn.jar"
 cairn_cli() { "$JDK/bin/java" --enable-native-access=ALL-UNNAMED ${CLI_OPTS:-} -jar "$WORK/cairn.jar" "$@"; }
 
-source bench/common.sh   # free_base, json
+source bench/common.sh   # free_base, json, start_cluster
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
-start_cluster() { # nodes -> sets UP_PID NODE KEY
-  local n="$1" base; base="$(free_base "$n")"
-  # java directly (not through the cairn_cli function) so that $! is the JVM itself
-  "$JDK/bin/java" --enable-native-access=ALL-UNNAMED $NODE_OPTS -XX:+ExitOnOutOfMemoryError -jar "$WORK/cairn.jar" \
-      up --nodes "$n" --port "$base" --data "$WORK/cluster$n" >"$WORK/up$n.log" 2>&1 &
-  UP_PID=$!
-  for _ in $(seq 1 120); do grep -q "nodes up" "$WORK/up$n.log" && break; sleep 0.5; done
-  grep -q "nodes up" "$WORK/up$n.log" || { cat "$WORK/up$n.log" >&2; echo "cluster did not start" >&2; exit 1; }
-  NODE="http://127.0.0.1:$base"; KEY="$WORK/cluster$n/cluster.key"
-}
 stop_cluster() {
   kill "$UP_PID"; wait "$UP_PID" 2>/dev/null || true; UP_PID=""
   cp "$WORK/up$1.log" "/tmp/cairn-compare-up$1.log" 2>/dev/null || true

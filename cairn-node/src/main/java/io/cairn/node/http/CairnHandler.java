@@ -32,15 +32,20 @@ public final class CairnHandler extends Handler.Abstract {
     private final Router router;
     private final ClusterAuth auth;
     private final NodeMetrics metrics;
-    /** Per route, its timers (indexed by {@link Router.Entry#index}), so a request finds its timer by index. */
-    private final NodeMetrics.RouteTimers[] routeTimers;
+    /** Where routes that may block run: the server pool's virtual-thread executor (set at start). */
+    private volatile java.util.concurrent.Executor blocking;
 
     public CairnHandler(Router router, ClusterAuth auth, NodeMetrics metrics) {
         super(Invocable.InvocationType.NON_BLOCKING);
         this.router = router;
         this.auth = auth;
         this.metrics = metrics;
-        this.routeTimers = new NodeMetrics.RouteTimers[router.size()];
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        blocking = org.eclipse.jetty.util.VirtualThreads.getExecutor(getServer().getThreadPool());
+        super.doStart();
     }
 
     @Override
@@ -49,19 +54,17 @@ public final class CairnHandler extends Handler.Abstract {
         metrics.requestStarted();
         String method = request.getMethod();
         Router.Match match = router.match(method, Request.getPathInContext(request));
-        Router.Entry entry = match.entry();
-        String routeName = entry == null ? UNMATCHED : entry.pattern();
-        NodeMetrics.RouteTimers timers = entry == null ? null : timersOf(entry);
+        String routeName = match.entry() == null ? UNMATCHED : match.entry().pattern();
         Exchange[] holder = new Exchange[1];
         Callback completion = Callback.from(
                 () -> {
                     holder[0].done();
-                    record(timers, routeName, method, response.getStatus(), startNanos, holder[0]);
+                    record(routeName, method, response.getStatus(), startNanos, holder[0]);
                     callback.succeeded();
                 },
                 failure -> {
                     holder[0].done();
-                    record(timers, routeName, method, response.isCommitted() ? response.getStatus() : 500, startNanos, holder[0]);
+                    record(routeName, method, response.isCommitted() ? response.getStatus() : 500, startNanos, holder[0]);
                     callback.failed(failure);
                 });
         Exchange exchange = new Exchange(request, response, completion, match.params());
@@ -85,7 +88,7 @@ public final class CairnHandler extends Handler.Abstract {
             if (route.nonBlocking(exchange)) {
                 run(route, exchange, routeName);
             } else {
-                org.eclipse.jetty.util.VirtualThreads.getExecutor(getServer().getThreadPool()).execute(() -> run(route, exchange, routeName));
+                blocking.execute(() -> run(route, exchange, routeName));
             }
         } catch (Throwable t) {
             fail(exchange, routeName, t);
@@ -146,28 +149,8 @@ public final class CairnHandler extends Handler.Abstract {
         }
     }
 
-    private NodeMetrics.RouteTimers timersOf(Router.Entry entry) {
-        if (entry.index() >= routeTimers.length) {
-            return null; // a route added after this handler was made: the keyed lookup serves it
-        }
-        NodeMetrics.RouteTimers timers = routeTimers[entry.index()];
-        if (timers == null) {
-            // A benign race: two requests may each make one; both record into the same registry meters.
-            timers = metrics.routeTimers(entry.pattern(), entry.method());
-            routeTimers[entry.index()] = timers;
-        }
-        return timers;
-    }
-
-    private void record(NodeMetrics.RouteTimers timers, String route, String method, int status, long startNanos,
-                        Exchange exchange) {
-        long nanos = System.nanoTime() - startNanos;
-        long in = exchange == null ? 0 : exchange.bytesIn;
-        long out = exchange == null ? 0 : exchange.bytesOut;
-        if (timers != null) {
-            metrics.requestEnded(timers.forStatus(status), nanos, in, out);
-        } else {
-            metrics.requestEnded(route, method, status, nanos, in, out);
-        }
+    private void record(String route, String method, int status, long startNanos, Exchange exchange) {
+        metrics.requestEnded(route, method, status, System.nanoTime() - startNanos,
+                exchange == null ? 0 : exchange.bytesIn, exchange == null ? 0 : exchange.bytesOut);
     }
 }

@@ -21,7 +21,7 @@ public final class Router {
      * of the route, errors included (e.g. {@code X-Protocol: distribute-v1}, SPEC §3.2).
      */
     public record Entry(String method, String pattern, String[] segments, Route route, boolean internal,
-                        Map<String, String> headers, int paramIndex, String paramName, int index) {}
+                        Map<String, String> headers, int paramIndex, String paramName) {}
 
     /** What a request matched: a route, or the methods the path allows (405), or nothing (404). */
     public record Match(Entry entry, Map<String, String> params, Set<String> allowed) {}
@@ -63,13 +63,8 @@ public final class Router {
                 paramName = segments[i].substring(1, segments[i].length() - (segments[i].endsWith("...}") ? 4 : 1));
             }
         }
-        entries.add(new Entry(method, pattern, segments, route, internal, headers, paramIndex, paramName, entries.size()));
+        entries.add(new Entry(method, pattern, segments, route, internal, headers, paramIndex, paramName));
         return this;
-    }
-
-    /** How many routes there are; every {@link Entry#index} is below it. */
-    public int size() {
-        return entries.size();
     }
 
     public Match match(String method, String path) {

@@ -82,13 +82,11 @@ public final class NodeMetrics {
     }
 
     public void requestEnded(String route, String method, int status, long nanos, long in, long out) {
-        requestEnded(timer(route, method, status), nanos, in, out);
-    }
-
-    /** As above, with the timer already looked up (see {@link RouteTimers}). */
-    public void requestEnded(Timer timer, long nanos, long in, long out) {
         inflight.decrementAndGet();
-        timer.record(nanos, TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(new TimerKey(route, method, status), k -> Timer.builder("cairn.http.requests")
+                        .tag("route", k.route).tag("method", k.method).tag("status", Integer.toString(k.status))
+                        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
         requests.add(1);
         requestsTotal.increment();
         if (in > 0) {
@@ -98,45 +96,6 @@ public final class NodeMetrics {
         if (out > 0) {
             bytesOut.add(out);
             bytesOutTotal.increment(out);
-        }
-    }
-
-    private Timer timer(String route, String method, int status) {
-        return timers.computeIfAbsent(new TimerKey(route, method, status), k -> Timer.builder("cairn.http.requests")
-                .tag("route", k.route).tag("method", k.method).tag("status", Integer.toString(k.status))
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
-    }
-
-    /** The timers of one (route, method), by status, for a caller that knows its route up front. */
-    public RouteTimers routeTimers(String route, String method) {
-        return new RouteTimers(route, method);
-    }
-
-    /**
-     * The request timers of one (route, method), one slot per status code, filled on first use:
-     * the hot path then finds its timer by an array index instead of hashing a fresh key.
-     */
-    public final class RouteTimers {
-        private final String route;
-        private final String method;
-        private final java.util.concurrent.atomic.AtomicReferenceArray<Timer> byStatus =
-                new java.util.concurrent.atomic.AtomicReferenceArray<>(600);
-
-        private RouteTimers(String route, String method) {
-            this.route = route;
-            this.method = method;
-        }
-
-        public Timer forStatus(int status) {
-            if (status < 0 || status >= byStatus.length()) {
-                return timer(route, method, status);
-            }
-            Timer t = byStatus.getPlain(status);
-            if (t == null) {
-                t = timer(route, method, status);
-                byStatus.set(status, t);
-            }
-            return t;
         }
     }
 
