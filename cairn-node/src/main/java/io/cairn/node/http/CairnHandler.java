@@ -50,7 +50,9 @@ public final class CairnHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        long startNanos = System.nanoTime();
+        // Jetty took the time when the request arrived: the latency counts from there, and the
+        // hot path reads the clock once less (a clock read is a measurable share of a GET).
+        long startNanos = request.getBeginNanoTime();
         metrics.requestStarted();
         String method = request.getMethod();
         Router.Match match = router.match(method, Request.getPathInContext(request));

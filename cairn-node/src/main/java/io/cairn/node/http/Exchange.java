@@ -64,6 +64,11 @@ public final class Exchange {
         return attachment;
     }
 
+    /** When the request arrived ({@link System#nanoTime} scale), as Jetty took it: no clock read. */
+    public long startNanos() {
+        return request.getBeginNanoTime();
+    }
+
     public String method() {
         return request.getMethod();
     }

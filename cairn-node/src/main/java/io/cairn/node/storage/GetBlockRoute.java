@@ -44,7 +44,7 @@ public final class GetBlockRoute implements Route {
     public boolean nonBlocking(Exchange ex) {
         Address address = Address.parse(ex.param("address"));
         ex.attach(address);
-        return residency.isResident(address, System.nanoTime());
+        return residency.isResident(address, ex.startNanos());
     }
 
     @Override
