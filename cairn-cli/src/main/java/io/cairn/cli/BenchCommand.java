@@ -202,6 +202,13 @@ final class BenchCommand implements Callable<Integer> {
             lat.put("max", r.maxMicros() / 1000.0);
             lat.put("mean", round(r.meanMicros() / 1000.0, 3));
             m.put("latencyMs", lat);
+            if (c.rate() > 0) {
+                Map<String, Object> lag = new LinkedHashMap<>();
+                lag.put("p50", r.startLagP50Micros() / 1000.0);
+                lag.put("p99", r.startLagP99Micros() / 1000.0);
+                lag.put("max", r.startLagMaxMicros() / 1000.0);
+                m.put("startLagMs", lag);
+            }
             try {
                 out.println(Json.MAPPER.writeValueAsString(m));
             } catch (Exception e) {
@@ -216,6 +223,10 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%10d %7d %8.2f %10.1f %8.1f %9.2f %9.2f %9.2f %9.2f%n",
                     r.ops(), r.errors(), r.seconds(), r.opsPerSecond(), r.megabytesPerSecond(),
                     r.p50Micros() / 1000.0, r.p90Micros() / 1000.0, r.p99Micros() / 1000.0, r.maxMicros() / 1000.0);
+            if (c.rate() > 0) {
+                out.printf(Locale.ROOT, "generator start lag (part of every latency above): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                        r.startLagP50Micros() / 1000.0, r.startLagP99Micros() / 1000.0, r.startLagMaxMicros() / 1000.0);
+            }
         }
         out.flush();
     }

@@ -46,7 +46,14 @@ class BenchCommandTest extends ThreeNodeSuite {
         Cli mixed = Cli.run("bench", "mixed", "--node", node, "--cluster-key-file", keyFile.toString(), "--count", "30",
                 "-c", "3", "--blocks", "5", "--size", "2KiB", "--rate", "200", "--json");
         assertThat(mixed.exit()).as(mixed.toString()).isZero();
-        assertThat(Json.MAPPER.readTree(mixed.stdout()).get("ops").asLong()).isEqualTo(30);
+        var m = Json.MAPPER.readTree(mixed.stdout());
+        assertThat(m.get("ops").asLong()).isEqualTo(30);
+        // open loop: the generator's own lateness is reported, and it is part of every latency
+        var lag = m.get("startLagMs");
+        assertThat(lag).as("startLagMs in an open-loop run").isNotNull();
+        assertThat(lag.get("p50").asDouble()).isNotNegative().isLessThanOrEqualTo(lag.get("p99").asDouble());
+        assertThat(lag.get("max").asDouble()).isLessThanOrEqualTo(m.get("latencyMs").get("max").asDouble());
+        assertThat(j.has("startLagMs")).as("no start lag in a closed-loop run").isFalse();
     }
 
     @Test

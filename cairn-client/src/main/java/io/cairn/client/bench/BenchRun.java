@@ -88,9 +88,14 @@ public final class BenchRun {
         }
     }
 
-    /** What a run measured. Latencies in microseconds. */
+    /**
+     * What a run measured. Latencies in microseconds. In an open-loop run the start lag is how late
+     * the generator itself began operations (start minus due): it is part of every latency, so a
+     * large lag says the percentiles measure this process as much as the cluster. 0 when closed loop.
+     */
     public record Result(Mode mode, long ops, long errors, String firstError, double seconds, long bytes,
-                         long p50Micros, long p90Micros, long p99Micros, long maxMicros, double meanMicros) {
+                         long p50Micros, long p90Micros, long p99Micros, long maxMicros, double meanMicros,
+                         long startLagP50Micros, long startLagP99Micros, long startLagMaxMicros) {
         public double opsPerSecond() {
             return seconds <= 0 ? 0 : ops / seconds;
         }
@@ -228,6 +233,7 @@ public final class BenchRun {
     }
 
     private Result phase(long count, Duration duration, double rate, LatencyHistogram histogram, long indexBase) {
+        LatencyHistogram lag = new LatencyHistogram();
         AtomicLong next = new AtomicLong();
         AtomicLong ops = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -252,8 +258,12 @@ public final class BenchRun {
                     for (long now; (now = System.nanoTime()) < due; ) {
                         LockSupport.parkNanos(due - now);
                     }
-                    if (System.nanoTime() >= deadline) {
+                    long started = System.nanoTime();
+                    if (started >= deadline) {
                         return;
+                    }
+                    if (rate > 0) {
+                        lag.record((started - due) / 1000);
                     }
                     try {
                         int n = once(buf, indexBase + i, due, histogram);
@@ -270,7 +280,8 @@ public final class BenchRun {
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(config.mode(), ops.get(), errors.get(), firstError.get(), seconds, bytes.get(),
                 histogram.percentileMicros(50), histogram.percentileMicros(90), histogram.percentileMicros(99),
-                histogram.maxMicros(), histogram.meanMicros());
+                histogram.maxMicros(), histogram.meanMicros(),
+                lag.count() == 0 ? 0 : lag.percentileMicros(50), lag.count() == 0 ? 0 : lag.percentileMicros(99), lag.maxMicros());
     }
 
     /** One operation; returns the payload bytes moved. Records its latency from {@code due}. */
