@@ -53,7 +53,11 @@ final class GroupCommitter {
                         break;
                     }
                     try {
-                        monitor.wait(1000);
+                        // Untimed: every change of durableTicket, syncing and failure happens under
+                        // the monitor and notifies all, so no wake-up can be missed. A timed wait
+                        // cost each writer a timer and a hand-off to the JDK's unparker thread:
+                        // 8.2 against 6.0 context switches per PUT under a 1 GiB put (DECISIONS 91).
+                        monitor.wait();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new CairnException(ErrorCode.UNAVAILABLE, "interrupted while waiting for fsync");
@@ -68,11 +72,16 @@ final class GroupCommitter {
         long reached;
         try {
             reached = syncer.sync();
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Any failure, an Error too, is recorded and every waiter told: a leader that left
+            // without clearing `syncing` would leave the others waiting for ever.
             synchronized (monitor) {
                 failure = e instanceof IOException io ? io : new IOException(e);
                 syncing = false;
                 monitor.notifyAll();
+            }
+            if (e instanceof Error error) {
+                throw error;
             }
             return; // the loop in awaitDurable reports the failure
         }
