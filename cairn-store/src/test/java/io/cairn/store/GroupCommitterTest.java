@@ -58,6 +58,18 @@ class GroupCommitterTest {
         }
     }
 
+    /** Runs {@code write} on the pool; the future holds what it threw, or null. */
+    private static Future<Throwable> attempt(ExecutorService pool, Runnable write) {
+        return pool.submit(() -> {
+            try {
+                write.run();
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+    }
+
     @Test
     void manyWritersShareOneSyncAndNoneReturnsBeforeItsTicketIsDurable() throws Exception {
         int writers = 64;
@@ -93,14 +105,7 @@ class GroupCommitterTest {
         List<Future<Throwable>> done = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 16; i++) {
-                done.add(pool.submit(() -> {
-                    try {
-                        committer.awaitDurable(syncer.appended.incrementAndGet());
-                        return null;
-                    } catch (CairnException e) {
-                        return e;
-                    }
-                }));
+                done.add(attempt(pool, () -> committer.awaitDurable(syncer.appended.incrementAndGet())));
             }
             assertThat(syncer.firstSyncStarted.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
             syncer.gate.countDown();
@@ -126,23 +131,9 @@ class GroupCommitterTest {
         syncer.errorWith = new OutOfMemoryError("simulated");
         GroupCommitter committer = new GroupCommitter(syncer, 0);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Throwable> leader = pool.submit(() -> {
-                try {
-                    committer.awaitDurable(syncer.appended.incrementAndGet());
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            Future<Throwable> leader = attempt(pool, () -> committer.awaitDurable(syncer.appended.incrementAndGet()));
             assertThat(syncer.firstSyncStarted.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            Future<Throwable> waiter = pool.submit(() -> {
-                try {
-                    committer.awaitDurable(syncer.appended.incrementAndGet());
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            Future<Throwable> waiter = attempt(pool, () -> committer.awaitDurable(syncer.appended.incrementAndGet()));
             syncer.gate.countDown();
             assertThat(leader.get(BOUND.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(OutOfMemoryError.class);
             assertThat(waiter.get(BOUND.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(CairnException.class);
