@@ -46,6 +46,10 @@ cairn_cli() { "$JDK/bin/java" --enable-native-access=ALL-UNNAMED ${CLI_OPTS:-} -
 
 source bench/common.sh   # free_base, json, start_cluster
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+dd_mbs() { # SOURCE MIB -> MB/s of `dd conv=fdatasync` copying SOURCE into $WORK (10^6 B/s)
+  local s; s="$(dd if="$1" of="$WORK/dd.out" bs=1M conv=fdatasync 2>&1 | tail -1 | sed -E 's/.* copied, ([0-9.]+) s.*/\1/')"
+  rm -f "$WORK/dd.out"; sync; awk -v s="$s" -v m="$2" 'BEGIN {printf "%.1f", m * 1.048576 / s}'
+}
 stop_cluster() {
   kill "$UP_PID"; wait "$UP_PID" 2>/dev/null || true; UP_PID=""
   cp "$WORK/up$1.log" "/tmp/cairn-compare-up$1.log" 2>/dev/null || true
@@ -72,14 +76,13 @@ bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n 2000 -d 
 # The disk's ceiling for this bar: the 3 nodes share this one disk, so every cairn PUT writes 3
 # copies (3 x 64 KiB) where the naive baseline writes one. Sequential durable writes (dd) bound
 # what any design can reach: dd_rate / (3 x 64 KiB) PUT/s, printed beside each round's ratio.
-dd_mbs() { # MiB -> MB/s of `dd conv=fdatasync` into $WORK
-  local src s; src="$(mktemp /dev/shm/cairn-dd.XXXXXX)"   # random bytes from memory: urandom is not the limit
+disk_ceiling_mbs() { # MiB -> MB/s of dd conv=fdatasync from random bytes in memory (urandom is not the limit)
+  local src mbs; src="$(mktemp /dev/shm/cairn-dd.XXXXXX)"
   head -c "$(($1 * 1048576))" /dev/urandom >"$src"
-  s="$(dd if="$src" of="$WORK/dd.probe" bs=1M conv=fdatasync 2>&1 | tail -1 | awk '{print $(NF-3)}')"
-  rm -f "$WORK/dd.probe" "$src"; sync; awk -v s="$s" -v m="$1" 'BEGIN {printf "%.1f", m * 1.048576 / s}'
+  mbs="$(dd_mbs "$src" "$1")"; rm -f "$src"; echo "$mbs"
 }
 for r in $(seq 1 "$ROUNDS"); do
-  DISK_MBS="$(dd_mbs 512)"
+  DISK_MBS="$(disk_ceiling_mbs 512)"
   NAIVE="$("$JDK/bin/java" bench/NaiveFileWrites.java "$WORK/naive" "$PUT_COUNT" $CLIENTS "$SECONDS_EACH")"
   rm -rf "$WORK/naive"; sync
   NAIVE_OPS="$(echo "$NAIVE" | sed -E 's/.*= ([0-9.]+) files\/s.*/\1/')"
@@ -131,9 +134,7 @@ stop_cluster 3
 if [ "$SKIP_BIG" != 1 ]; then
   echo; echo "== ${BIG_FILE_MIB} MiB file, 5 nodes: cairn put vs dd conv=fdatasync; cairn get (to stdout) vs curl from nginx (to /dev/null)"
   head -c "$((BIG_FILE_MIB * 1048576))" /dev/urandom >"$WORK/www/big.bin"; chmod a+r "$WORK/www/big.bin"
-  DD_OUT="$(dd if="$WORK/www/big.bin" of="$WORK/dd.out" bs=1M conv=fdatasync 2>&1 | tail -1)"; rm -f "$WORK/dd.out"; sync
-  DD_S="$(echo "$DD_OUT" | sed -E 's/.* copied, ([0-9.]+) s.*/\1/')"
-  DD_MBS="$(awk -v s="$DD_S" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / s}')"
+  DD_MBS="$(dd_mbs "$WORK/www/big.bin" "$BIG_FILE_MIB")"
   start_cluster 5
   # Warm the cluster's JIT as the PUT and GET steps above do (a running cluster is warm; a fresh
   # JVM spent about a quarter of its CPU in C2 during the first 1 GiB): a 256 MiB file of other
