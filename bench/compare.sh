@@ -31,7 +31,6 @@ done
 ./cairn --version >/dev/null   # builds the jar when needed
 JDK="$(dirname "$(dirname "$(readlink -f "$(ls -d /usr/lib/jvm/temurin-25*/bin/java /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)")")")"
 WORK="$(mktemp -d /tmp/cairn-compare.XXXXXX)"
-chmod 755 "$WORK"   # nginx workers run as another user
 UP_PID=""
 cleanup() {
   [ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null && wait "$UP_PID" 2>/dev/null
@@ -98,8 +97,8 @@ echo; echo "== GET 64 KiB, $BLOCKS blocks over 3 nodes, $CLIENTS clients, hashes
 SEED=$RANDOM$RANDOM
 cairn_cli bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" --blocks "$BLOCKS" --seed "$SEED" --export "$WORK/www" \
     -c $CLIENTS -n 1 --json >/dev/null
-chmod -R a+rX "$WORK/www"
 NGINX_PORT="$(free_base 1)"; start_nginx
+nginx_serves "$(head -1 "$WORK/www/paths.txt")" 65536
 export PATHS_FILE="$WORK/www/paths.txt"
 wrk -t1 -c$CLIENTS -d3s -s bench/paths.lua "http://127.0.0.1:$NGINX_PORT" >/dev/null
 GET_ARGS=(--blocks "$BLOCKS" --seed "$SEED" --no-prepare -c $CLIENTS -n "$GET_COUNT" -d "${SECONDS_EACH}s")
@@ -107,8 +106,7 @@ bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" "${GET_ARGS[@]/${SECOND
 PEAK=0
 for r in $(seq 1 "$ROUNDS"); do
   WRK_OUT="$(wrk -t1 -c$CLIENTS -d"${SECONDS_EACH}s" -s bench/paths.lua "http://127.0.0.1:$NGINX_PORT")"
-  NGINX_RPS="$(echo "$WRK_OUT" | awk '/Requests\/sec/ {print $2}')"
-  NON2XX="$(echo "$WRK_OUT" | awk '/Non-2xx/ {print $NF}')"; [ -z "$NON2XX" ] || { echo "nginx answered errors: $NON2XX" >&2; exit 1; }
+  NGINX_RPS="$(wrk_rps "$WRK_OUT")"
   PLAIN_JSON="$(bench get --plain --node "http://127.0.0.1:$NGINX_PORT" "${GET_ARGS[@]}")"
   PLAIN_OPS="$(echo "$PLAIN_JSON" | json 'd["opsPerSecond"]')"
   GET_JSON="$(bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" "${GET_ARGS[@]}")"
@@ -146,7 +144,7 @@ if [ "$SKIP_BIG" != 1 ]; then
   # do (with its AOT cache; the jar was built and the cache trained by `./cairn --version` above).
   T0=$(date +%s.%N); ADDR="$(./cairn put "$WORK/www/big.bin" --node "$NODE" --cluster-key-file "$KEY")"; T1=$(date +%s.%N)
   PUT_MBS="$(awk -v a="$T0" -v b="$T1" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / (b - a)}')"
-  curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/big.bin"   # page cache warm, as the cluster's is
+  nginx_serves /big.bin $((BIG_FILE_MIB * 1048576))   # and the page cache is warm, as the cluster's is
   CURL_BPS="$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$NGINX_PORT/big.bin")"
   CURL_MBS="$(awk -v b="$CURL_BPS" 'BEGIN {printf "%.1f", b / 1e6}')"
   T0=$(date +%s.%N); ./cairn get "$ADDR" --node "$NODE" --cluster-key-file "$KEY" -o - >/dev/null; T1=$(date +%s.%N)
