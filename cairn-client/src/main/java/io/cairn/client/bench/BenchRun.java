@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The load generator behind {@code cairn bench}: {@code concurrency} virtual-thread workers doing
+ * The load generator behind {@code cairn bench}: {@code concurrency} workers doing
  * block PUTs (quorum writes through the client's XOR placement), verified GETs, or both, until
  * {@code count} operations were started or {@code duration} has passed, whichever comes first.
  *
@@ -47,6 +47,12 @@ import java.util.concurrent.locks.LockSupport;
  * With {@code rate > 0} the load is open-loop: operation {@code i} is due at
  * {@code start + i / rate} and its latency is measured from when it was due, so a stall shows up
  * in the percentiles instead of silently lowering the offered load.
+ *
+ * <p>Workers are virtual threads, except in open-loop runs, where they are platform threads: a
+ * worker waits for its operation's due time with a timed park, and a virtual thread's timed park
+ * is a timer on the JDK's unparker thread and then a hand-off to a carrier, two scheduling hops
+ * that showed up in every latency as the generator's own lateness (start lag p99 2.8-3.5 ms
+ * against 1.1-1.7 ms with platform threads, in alternating runs at half the peak; docs/BENCHMARKS.md).
  */
 public final class BenchRun {
     /**
@@ -243,8 +249,9 @@ public final class BenchRun {
         long deadline = start + duration.toNanos();
         double nanosPerOp = rate > 0 ? 1e9 / rate : 0;
         List<Thread> threads = new ArrayList<>();
+        Thread.Builder workerThreads = rate > 0 ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
         for (int w = 0; w < config.concurrency(); w++) {
-            threads.add(Thread.ofVirtual().name("bench-" + w).start(() -> {
+            threads.add(workerThreads.name("bench-" + w).start(() -> {
                 byte[] buf = new byte[config.size()];
                 while (true) {
                     long i = next.getAndIncrement();
