@@ -91,6 +91,8 @@ sleep 0.5
 t0=$(now); rsync -a "rsync://127.0.0.1:$RSYNC_PORT/tree/" "$WORK/rsync-copy/"; t1=$(now)
 RSYNC_S=$(secs "$t0" "$t1")
 echo "rsync -a: $RSYNC_S s"
+# A baseline that copied less would flatter nothing but itself: check it is the whole tree.
+diff -r "$WORK/tree" "$WORK/rsync-copy" >/dev/null || { echo "rsync copy differs from the tree: baseline broken" >&2; exit 1; }
 t0=$(now); rsync -a "rsync://127.0.0.1:$RSYNC_PORT/tree/" "$WORK/rsync-copy/"; t1=$(now)
 echo "rsync -a again (nothing changed): $(secs "$t0" "$t1") s"
 
