@@ -140,6 +140,10 @@ class RepoBuilderTest {
         write("busy", "v1");
         MasterStore.State first = build(MasterStore.State.EMPTY, progress());
         write("busy", "v2");
+        // Same size as v1, and possibly the same millisecond (or the same coarse clock tick of the
+        // file system): move the mtime on, so the build sees a changed file and reads it.
+        Path busy = repo.resolve("busy");
+        Files.setLastModifiedTime(busy, FileTime.fromMillis(Files.getLastModifiedTime(busy).toMillis() + 2_000));
         write("fresh-busy", "n");
         // A writer that appends between the build's stat and its read, every time.
         builder.beforeRead = (file, attempt) -> Files.writeString(file, "more", StandardOpenOption.APPEND);
