@@ -101,7 +101,7 @@ SEED=$RANDOM$RANDOM
 cairn_cli bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" --blocks "$BLOCKS" --seed "$SEED" --export "$WORK/www" \
     -c $CLIENTS -n 1 --json >/dev/null
 NGINX_PORT="$(free_base 1)"; start_nginx
-nginx_serves "$(head -1 "$WORK/www/paths.txt")" 65536
+http_serves "$(head -1 "$WORK/www/paths.txt")" 65536
 export PATHS_FILE="$WORK/www/paths.txt"
 wrk -t1 -c$CLIENTS -d3s -s bench/paths.lua "http://127.0.0.1:$NGINX_PORT" >/dev/null
 # Every measured `cairn bench` run first loads for 5 s unmeasured in its own JVM (--warmup), which
@@ -156,7 +156,7 @@ if [ "$SKIP_BIG" != 1 ]; then
   # do (with its AOT cache; the jar was built and the cache trained by `./cairn --version` above).
   T0=$(date +%s.%N); ADDR="$(./cairn put "$WORK/www/big.bin" --node "$NODE" --cluster-key-file "$KEY")"; T1=$(date +%s.%N)
   PUT_MBS="$(awk -v a="$T0" -v b="$T1" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / (b - a)}')"
-  nginx_serves /big.bin $((BIG_FILE_MIB * 1048576))   # and the page cache is warm, as the cluster's is
+  http_serves /big.bin $((BIG_FILE_MIB * 1048576))   # and the page cache is warm, as the cluster's is
   CURL_BPS="$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$NGINX_PORT/big.bin")"
   CURL_MBS="$(awk -v b="$CURL_BPS" 'BEGIN {printf "%.1f", b / 1e6}')"
   T0=$(date +%s.%N); ./cairn get "$ADDR" --node "$NODE" --cluster-key-file "$KEY" -o - >/dev/null; T1=$(date +%s.%N)

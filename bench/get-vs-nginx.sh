@@ -49,7 +49,7 @@ source bench/nginx.sh
 start_nginx
 start_nginx nginx-copy "$NGINX_COPY_PORT" copy
 for port in "$NGINX_PORT" "$NGINX_COPY_PORT" "$CAIRN_PORT"; do
-  nginx_serves "$(head -1 "$WORK/paths.txt")" 65536 "$port"   # (a plain 200 check; cairn too)
+  http_serves "$(head -1 "$WORK/paths.txt")" 65536 "$port"
 done
 
 export PATHS_FILE="$WORK/paths.txt"

@@ -13,7 +13,7 @@
 # Started as root, nginx serves through workers that run as an unprivileged user (nobody or
 # www-data), so the tree must be readable by them: `mktemp -d` makes a 0700 directory, and then
 # every answer is a 403 error page that wrk counts as a request (get-vs-nginx.sh measured such
-# error pages as its baseline until 2026-11-22). `nginx_serves` checks one real answer.
+# error pages as its baseline until 2026-11-22). `http_serves` checks one real answer.
 start_nginx() {
   local name="${1:-nginx}" port="${2:-$NGINX_PORT}" style="${3:-sendfile}" workers files
   case "$style" in
@@ -41,11 +41,12 @@ NGINX
   nginx -c "$WORK/$name.conf"
 }
 
-# nginx_serves URL_PATH BYTES [PORT]: fails unless nginx answers URL_PATH with 200 and exactly BYTES bytes.
-nginx_serves() {
-  local got
-  got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:${3:-$NGINX_PORT}$1")"
-  [ "$got" = "200 $2" ] || { echo "nginx baseline is broken: $1 answered '$got', expected '200 $2'" >&2; return 1; }
+# http_serves URL_PATH BYTES [PORT]: fails unless the server on PORT (default nginx's) answers
+# URL_PATH with 200 and exactly BYTES bytes: a measurement of error pages is no measurement.
+http_serves() {
+  local got port="${3:-$NGINX_PORT}"
+  got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$port$1")"
+  [ "$got" = "200 $2" ] || { echo "127.0.0.1:$port$1 answered '$got', expected '200 $2': not measuring that" >&2; return 1; }
 }
 
 # wrk_rps OUTPUT: the Requests/sec of a wrk run, or a failure when any answer was not a 2xx/3xx.
