@@ -21,12 +21,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * HTTP for repositories (issue #6): JSON calls to a master and streamed archive downloads, with
- * {@code Range}. Archives are unbounded streams, which the buffering {@link io.cairn.client.Transport}
- * (replies of at most 8 MiB) is not made for, so this class drives the same Jetty HTTP/1.1 client
- * (DECISIONS 3) with streamed bodies. Redirects are followed, keeping {@code Range} (a master
- * answers an archive with 307 to its {@code /files/{address}}). Downloads have an idle timeout,
- * not a total one, so a large archive may take as long as it needs while bytes flow.
- * Thread-safe; one per process is enough.
+ * {@code Range}. The JSON calls use the same Jetty HTTP/1.1 client as the rest of cairn
+ * (DECISIONS 3); downloads are unbounded streams read into one array after another, which
+ * {@link BlockingGet} does on plain sockets (DECISIONS 95). Redirects are followed, keeping
+ * {@code Range} (a master answers an archive with 307 to its {@code /files/{address}}).
+ * Downloads have an idle timeout, not a total one, so a large archive may take as long as it
+ * needs while bytes flow. Thread-safe; one per process is enough.
  */
 public final class HummelHttp implements AutoCloseable {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -46,6 +46,7 @@ public final class HummelHttp implements AutoCloseable {
     public record Opened(InputStream body, long offset, long length) {}
 
     private final HttpClient client;
+    private final BlockingGet downloads = new BlockingGet(CONNECT_TIMEOUT);
 
     public HummelHttp() {
         QueuedThreadPool pool = new QueuedThreadPool(64, 2);
@@ -103,32 +104,7 @@ public final class HummelHttp implements AutoCloseable {
      * wait for the answer and each silence while reading.
      */
     public Opened open(URI uri, long offset, long endInclusive, Duration idleTimeout) throws IOException {
-        Request r = client.newRequest(uri).method("GET").idleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        boolean ranged = offset > 0 || endInclusive >= 0;
-        if (ranged) {
-            r.headers(h -> h.put("Range", "bytes=" + offset + "-" + (endInclusive >= 0 ? endInclusive : "")));
-        }
-        InputStreamResponseListener listener = new InputStreamResponseListener();
-        r.send(listener);
-        Response response;
-        try {
-            response = listener.get(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            r.abort(e);
-            throw new IOException("GET " + uri + ": " + rootMessage(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            r.abort(e);
-            throw new IOException("interrupted", e);
-        }
-        int status = response.getStatus();
-        String contentRange = response.getHeaders().get("Content-Range");
-        if (status == 200 && !ranged || status == 206 && ranged && contentRange != null
-                && contentRange.startsWith("bytes " + offset + "-")) {
-            return new Opened(listener.getInputStream(), offset, response.getHeaders().getLongField("Content-Length"));
-        }
-        response.abort(new IOException("unwanted answer"));
-        throw new IOException("GET " + uri + (ranged ? " from byte " + offset : "") + ": HTTP " + status);
+        return downloads.open(uri, offset, endInclusive, idleTimeout);
     }
 
     private static String rootMessage(Throwable e) {
@@ -141,6 +117,7 @@ public final class HummelHttp implements AutoCloseable {
 
     @Override
     public void close() {
+        downloads.close();
         try {
             client.stop();
         } catch (Exception e) {
