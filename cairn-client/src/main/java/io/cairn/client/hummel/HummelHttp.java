@@ -7,23 +7,11 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.InputStreamResponseListener;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * HTTP for repositories (issue #6): JSON calls to a master and streamed archive downloads, with
- * {@code Range}. The JSON calls use the same Jetty HTTP/1.1 client as the rest of cairn
- * (DECISIONS 3); downloads are unbounded streams read into one array after another, which
- * {@link BlockingGet} does on plain sockets (DECISIONS 95). Redirects are followed, keeping
+ * {@code Range}, both on {@link BlockingHttp}'s plain sockets rather than the Jetty client the
+ * rest of cairn uses (DECISIONS 95). Redirects are followed, keeping
  * {@code Range} (a master answers an archive with 307 to its {@code /files/{address}}).
  * Downloads have an idle timeout, not a total one, so a large archive may take as long as it
  * needs while bytes flow. Thread-safe; one per process is enough.
@@ -32,7 +20,6 @@ public final class HummelHttp implements AutoCloseable {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** A JSON reply larger than this is refused (an index of ~1.5 million files fits). */
     public static final int MAX_JSON_BYTES = 256 * 1024 * 1024;
-    public static final int MAX_CONNECTIONS_PER_NODE = 64;
     public static final String TOKEN_HEADER = "X-HUMMEL-TOKEN";
 
     /** A finished JSON exchange. */
@@ -45,55 +32,17 @@ public final class HummelHttp implements AutoCloseable {
     /** An opened archive: its bytes from {@code offset}, {@code length} of them (-1 unknown). */
     public record Opened(InputStream body, long offset, long length) {}
 
-    private final HttpClient client;
-    private final BlockingGet downloads = new BlockingGet(CONNECT_TIMEOUT);
-
-    public HummelHttp() {
-        QueuedThreadPool pool = new QueuedThreadPool(64, 2);
-        pool.setName("cairn-hummel-http");
-        pool.setDaemon(true);
-        ClientConnector connector = new ClientConnector();
-        connector.setExecutor(pool);
-        connector.setConnectTimeout(CONNECT_TIMEOUT);
-        connector.setSelectors(1);
-        this.client = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        client.setExecutor(pool);
-        client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_NODE);
-        client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
-        client.setFollowRedirects(true);
-        client.setResponseBufferSize(64 * 1024);
-        try {
-            client.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the HTTP client", e);
-        }
-    }
+    private final BlockingHttp http = new BlockingHttp(CONNECT_TIMEOUT);
 
     /** One JSON call; a network failure is UNAVAILABLE, any HTTP status is returned. */
     public Reply call(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout) {
-        Request r = client.newRequest(uri).method(method).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        headers.forEach((k, v) -> r.headers(h -> h.put(k, v)));
-        if (body != null) {
-            r.body(new BytesRequestContent("application/json", body));
-        }
-        InputStreamResponseListener listener = new InputStreamResponseListener();
-        r.send(listener);
         try {
-            Response response = listener.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            try (InputStream in = listener.getInputStream()) {
-                byte[] bytes = in.readNBytes(MAX_JSON_BYTES + 1);
-                if (bytes.length > MAX_JSON_BYTES) {
-                    throw new CairnException(ErrorCode.TOO_LARGE, uri + " answered more than " + MAX_JSON_BYTES + " bytes");
-                }
-                return new Reply(response.getStatus(), bytes);
-            }
-        } catch (IOException | ExecutionException | TimeoutException e) {
-            r.abort(e);
+            BlockingHttp.Reply r = http.call(method, uri, headers, body, MAX_JSON_BYTES, timeout);
+            return new Reply(r.status(), r.body());
+        } catch (BlockingHttp.TooLargeAnswer e) {
+            throw new CairnException(ErrorCode.TOO_LARGE, e.getMessage());
+        } catch (IOException e) {
             throw new CairnException(ErrorCode.UNAVAILABLE, method + " " + uri + ": " + rootMessage(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            r.abort(e);
-            throw new CairnException(ErrorCode.UNAVAILABLE, method + " " + uri + ": interrupted", e);
         }
     }
 
@@ -104,7 +53,7 @@ public final class HummelHttp implements AutoCloseable {
      * wait for the answer and each silence while reading.
      */
     public Opened open(URI uri, long offset, long endInclusive, Duration idleTimeout) throws IOException {
-        return downloads.open(uri, offset, endInclusive, idleTimeout);
+        return http.open(uri, offset, endInclusive, idleTimeout);
     }
 
     private static String rootMessage(Throwable e) {
@@ -117,11 +66,6 @@ public final class HummelHttp implements AutoCloseable {
 
     @Override
     public void close() {
-        downloads.close();
-        try {
-            client.stop();
-        } catch (Exception e) {
-            // stopping anyway
-        }
+        http.close();
     }
 }

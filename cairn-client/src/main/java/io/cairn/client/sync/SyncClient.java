@@ -2,6 +2,7 @@ package io.cairn.client.sync;
 
 import io.cairn.client.ProgressListener;
 import io.cairn.client.hummel.HummelHttp;
+import io.cairn.core.BulkSha256;
 import io.cairn.core.CairnException;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.Hex;
@@ -319,12 +320,7 @@ public final class SyncClient {
      */
     private static Verified receive(InputStream body, boolean gzip, FileChannel out, SyncStats stats,
                                     ProgressListener progress, long total) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = BulkSha256.create();
         long size = 0;
         try (InputStream in = gzip ? new GZIPInputStream(body, 64 * 1024) : body) {
             byte[] buf = new byte[128 * 1024];

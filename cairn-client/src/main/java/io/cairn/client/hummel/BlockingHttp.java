@@ -16,30 +16,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * Streamed HTTP/1.1 GETs on plain blocking sockets: the download half of {@link HummelHttp}
- * (archives and contents, with {@code Range}).
+ * HTTP/1.1 on plain blocking sockets: everything {@link HummelHttp} sends (streamed archive and
+ * content downloads with {@code Range}, and small JSON calls).
  *
  * <p>Why not the Jetty client here (DECISIONS 95): a download is one long read of a body into an
  * array that is hashed and written. On a virtual thread a blocking socket read lands the bytes
  * in the caller's array in one copy from the kernel; through the Jetty client every 64 KiB chunk
- * went from its selector thread into a content queue, woke the reader and was copied again, and
- * a short-lived {@code cairn sync} also paid to compile that machinery. The JSON calls keep the
- * Jetty client.
+ * went from its selector thread into a content queue, woke the reader and was copied again. And
+ * a short-lived {@code cairn sync} paid ~0.3 s of CPU to start that client and compile its
+ * machinery before the first byte.
  *
  * <p>What it speaks: a request line and {@code Host}, {@code Range}, {@code Accept-Encoding:
- * identity}; a status line and headers of at most {@link #MAX_HEAD_BYTES}; a body framed by
- * {@code Content-Length}, {@code Transfer-Encoding: chunked} or the end of the connection; 301,
- * 302, 303, 307 and 308 followed up to {@link #MAX_REDIRECTS} times keeping the range (a master
- * answers an archive with 307 to its {@code /files/{address}}). A body that ends before its
- * length, a malformed head or chunk, and any silence longer than the idle timeout are
- * {@link IOException}s, so a caller can move on to another source.
+ * identity}, the caller's headers and a {@code Content-Length}-framed body; a status line and
+ * headers of at most {@link #MAX_HEAD_BYTES}; an answer body framed by {@code Content-Length},
+ * {@code Transfer-Encoding: chunked} or the end of the connection. {@link #open} follows 301,
+ * 302, 303, 307 and 308 up to {@link #MAX_REDIRECTS} times keeping the range (a master answers
+ * an archive with 307 to its {@code /files/{address}}); {@link #call} follows 307 and 308 with
+ * the same method and body. A body that ends before its length, a malformed head or chunk, and
+ * any silence longer than the idle timeout are {@link IOException}s, so a caller can move on to
+ * another source.
  *
  * <p>Connections are kept alive and pooled per host and port (at most {@link #MAX_IDLE_PER_NODE}
  * idle). A connection goes back to the pool only when its body was read to the end and neither
  * side asked to close; a pooled connection the server has meanwhile closed fails before any
  * answer byte, and that request is sent once more on a new connection. Thread-safe.
  */
-public final class BlockingGet implements AutoCloseable {
+public final class BlockingHttp implements AutoCloseable {
     public static final int MAX_HEAD_BYTES = 64 * 1024;
     public static final int MAX_REDIRECTS = 5;
     public static final int MAX_IDLE_PER_NODE = 64;
@@ -50,7 +52,7 @@ public final class BlockingGet implements AutoCloseable {
     private final Map<String, ConcurrentLinkedDeque<Wire>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public BlockingGet(Duration connectTimeout) {
+    public BlockingHttp(Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
     }
 
@@ -64,7 +66,7 @@ public final class BlockingGet implements AutoCloseable {
         String range = ranged ? "bytes=" + offset + "-" + (endInclusive >= 0 ? endInclusive : "") : null;
         URI at = uri;
         for (int redirects = 0; ; redirects++) {
-            Answer a = exchange(at, range, idleTimeout);
+            Answer a = exchange("GET", at, Map.of(), null, range, idleTimeout);
             int status = a.head.status;
             if (isRedirect(status) && a.head.location != null) {
                 a.body.close(); // drained when short, so the connection is kept
@@ -84,10 +86,62 @@ public final class BlockingGet implements AutoCloseable {
         }
     }
 
+    /** An answer body over the caller's limit. */
+    public static final class TooLargeAnswer extends IOException {
+        TooLargeAnswer(String message) {
+            super(message);
+        }
+    }
+
+    /** A finished exchange: its status and whole body. */
+    public record Reply(int status, byte[] body) {}
+
+    /**
+     * One request whose answer is read whole, at most {@code maxBody} bytes (more is an
+     * IOException); {@code timeout} bounds the whole exchange, not only each silence.
+     */
+    public Reply call(String method, URI uri, Map<String, String> headers, byte[] body, int maxBody, Duration timeout)
+            throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI at = uri;
+        for (int redirects = 0; ; redirects++) {
+            Answer a = exchange(method, at, headers, body, null, remaining(deadline, uri));
+            if ((a.head.status == 307 || a.head.status == 308) && a.head.location != null && redirects < MAX_REDIRECTS) {
+                a.body.close();
+                at = resolve(at, a.head.location);
+                continue;
+            }
+            try (Body in = a.body) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(
+                        (int) Math.min(Math.max(a.head.contentLength, 0), Math.min(maxBody, 1 << 20)));
+                byte[] buf = new byte[16 * 1024];
+                int n;
+                while ((n = in.read(buf, 0, buf.length)) >= 0) {
+                    out.write(buf, 0, n);
+                    if (out.size() > maxBody) {
+                        in.abandon();
+                        throw new TooLargeAnswer(uri + " answered more than " + maxBody + " bytes");
+                    }
+                    in.idleTimeout(remaining(deadline, uri));
+                }
+                return new Reply(a.head.status, out.toByteArray());
+            }
+        }
+    }
+
+    private static Duration remaining(long deadline, URI uri) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new IOException(uri + ": no whole answer within the timeout");
+        }
+        return Duration.ofNanos(left);
+    }
+
     private record Answer(Head head, Body body) {}
 
     /** One request on a pooled or new connection; a pooled one that turns out dead is replaced once. */
-    private Answer exchange(URI uri, String range, Duration idleTimeout) throws IOException {
+    private Answer exchange(String method, URI uri, Map<String, String> headers, byte[] body, String range,
+                            Duration idleTimeout) throws IOException {
         if (closed) {
             throw new IOException("closed");
         }
@@ -97,7 +151,11 @@ public final class BlockingGet implements AutoCloseable {
             throw new IOException("not an http URL: " + uri);
         }
         String key = host + ":" + port;
-        byte[] request = request(uri, host, port, range);
+        byte[] head = request(method, uri, host, port, range, headers, body);
+        byte[] request = body == null ? head : java.util.Arrays.copyOf(head, head.length + body.length);
+        if (body != null) {
+            System.arraycopy(body, 0, request, head.length, body.length); // one write, one segment
+        }
         Wire pooled = idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).pollFirst();
         if (pooled != null) {
             try {
@@ -110,7 +168,7 @@ public final class BlockingGet implements AutoCloseable {
         try {
             return send(fresh, key, request, idleTimeout);
         } catch (StaleConnection e) {
-            throw new IOException("GET " + uri + ": connection closed before an answer", e.getCause());
+            throw new IOException(method + " " + uri + ": connection closed before an answer", e.getCause());
         }
     }
 
@@ -172,9 +230,11 @@ public final class BlockingGet implements AutoCloseable {
         }
     }
 
-    static byte[] request(URI uri, String host, int port, String range) {
+    /** The request's head; {@code body} only sets its length. Header names and values must be ASCII without CR or LF. */
+    static byte[] request(String method, URI uri, String host, int port, String range, Map<String, String> headers,
+                          byte[] body) {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        StringBuilder sb = new StringBuilder(160).append("GET ").append(path);
+        StringBuilder sb = new StringBuilder(160).append(method).append(' ').append(path);
         if (uri.getRawQuery() != null) {
             sb.append('?').append(uri.getRawQuery());
         }
@@ -183,13 +243,27 @@ public final class BlockingGet implements AutoCloseable {
         if (range != null) {
             sb.append("Range: ").append(range).append("\r\n");
         }
-        String text = sb.append("\r\n").toString();
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) > 0x7e) {
-                throw new IllegalArgumentException("not an ASCII request target: " + uri);
+        headers.forEach((k, v) -> {
+            if (!headerSafe(k) || !headerSafe(v)) {
+                throw new IllegalArgumentException("header not sendable: " + k);
+            }
+            sb.append(k).append(": ").append(v).append("\r\n");
+        });
+        if (body != null) {
+            sb.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+        }
+        // A URI holds no spaces, CR or LF; any other non-ASCII character becomes '?'.
+        return sb.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static boolean headerSafe(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
             }
         }
-        return text.getBytes(StandardCharsets.US_ASCII);
+        return true;
     }
 
     static boolean isRedirect(int status) {
@@ -207,7 +281,7 @@ public final class BlockingGet implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        idle.values().forEach(BlockingGet::drain);
+        idle.values().forEach(BlockingHttp::drain);
     }
 
     private static void drain(ConcurrentLinkedDeque<Wire> q) {
@@ -389,7 +463,7 @@ public final class BlockingGet implements AutoCloseable {
      */
     static final class Body extends InputStream {
         static final long DRAIN_LIMIT = 64 * 1024;
-        private final BlockingGet owner;
+        private final BlockingHttp owner;
         private final String key;
         private final Wire w;
         private final Head head;
@@ -397,7 +471,7 @@ public final class BlockingGet implements AutoCloseable {
         private boolean ended;
         private boolean released;
 
-        Body(BlockingGet owner, String key, Wire w, Head head) {
+        Body(BlockingHttp owner, String key, Wire w, Head head) {
             this.owner = owner;
             this.key = key;
             this.w = w;
@@ -514,6 +588,11 @@ public final class BlockingGet implements AutoCloseable {
             } else {
                 w.close();
             }
+        }
+
+        /** Bounds each further silence while reading this body. */
+        void idleTimeout(Duration d) throws IOException {
+            w.socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis())));
         }
 
         /** Closes the connection whatever was read. */

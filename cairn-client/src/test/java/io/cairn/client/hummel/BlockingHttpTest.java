@@ -23,13 +23,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link BlockingGet} against a scripted HTTP/1.1 server on 127.0.0.1: framing (length,
+ * {@link BlockingHttp} against a scripted HTTP/1.1 server on 127.0.0.1: framing (length,
  * chunked, connection end), ranges, redirects, connection reuse and hostile answers.
  */
-class BlockingGetTest {
+class BlockingHttpTest {
     private static final Duration IDLE = Duration.ofSeconds(5);
 
-    private final BlockingGet get = new BlockingGet(Duration.ofSeconds(2));
+    private final BlockingHttp get = new BlockingHttp(Duration.ofSeconds(2));
     private Server server;
 
     @AfterEach
@@ -200,6 +200,55 @@ class BlockingGetTest {
         }
     }
 
+    @Test
+    void callsSendTheirBodyAndHeadersAndFollowA307WithThem() throws IOException {
+        server = new Server((n, head) -> head.startsWith("POST /old")
+                ? "HTTP/1.1 307 Temporary Redirect\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n"
+                : "HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\ncreated");
+        byte[] json = "{\"hashes\":[\"ab\"]}".getBytes(StandardCharsets.UTF_8);
+        BlockingHttp.Reply r = get.call("POST", server.uri("/old"), java.util.Map.of("X-HUMMEL-TOKEN", "t0k"), json, 1024, IDLE);
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(new String(r.body(), StandardCharsets.US_ASCII)).isEqualTo("created");
+        assertThat(server.heads).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(server.heads.get(i)).contains("\r\nX-HUMMEL-TOKEN: t0k\r\n").contains("\r\nContent-Length: " + json.length + "\r\n");
+            assertThat(server.bodies.get(i)).isEqualTo("{\"hashes\":[\"ab\"]}");
+        }
+        assertThat(server.heads.get(1)).startsWith("POST /new HTTP/1.1");
+    }
+
+    @Test
+    void callsRefuseOversizedAnswersAndUnsendableHeaders() throws IOException {
+        server = new Server((n, head) -> ok("x".repeat(5000)));
+        assertThatThrownBy(() -> get.call("GET", server.uri("/big"), java.util.Map.of(), null, 4096, IDLE))
+                .isInstanceOf(BlockingHttp.TooLargeAnswer.class);
+        assertThatThrownBy(() -> get.call("GET", server.uri("/x"), java.util.Map.of("X-Evil", "a\r\nInjected: yes"), null, 4096, IDLE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(server.heads).hasSize(1); // the refused header never reached the wire
+    }
+
+    @Test
+    void aCallsTimeoutBoundsTheWholeExchange() throws IOException {
+        // the answer's bytes keep coming, each within any idle timeout, but never end
+        server = new Server((n, head) -> "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", false, new byte[10]) {
+            @Override
+            void afterAnswer(OutputStream out) throws IOException {
+                for (int i = 0; i < 100; i++) {
+                    out.write('x');
+                    out.flush();
+                    try {
+                        Thread.sleep(50); // the server's pace, not a wait in the test
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        };
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                assertThatThrownBy(() -> get.call("GET", server.uri("/drip"), java.util.Map.of(), null, 1 << 20, Duration.ofMillis(400)))
+                        .isInstanceOf(IOException.class));
+    }
+
     private String body(URI uri) throws IOException {
         try (InputStream in = get.open(uri, 0, -1, IDLE).body()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -214,11 +263,12 @@ class BlockingGetTest {
      * Answers each request head with {@code script(requestNumber, head)} (null: no answer); with
      * {@code closeAfter}, closes the connection after one answer.
      */
-    private static final class Server implements AutoCloseable {
+    private static class Server implements AutoCloseable {
         final ServerSocket socket;
         final AtomicInteger connections = new AtomicInteger();
         final AtomicInteger requests = new AtomicInteger();
         final List<String> heads = new CopyOnWriteArrayList<>();
+        final List<String> bodies = new CopyOnWriteArrayList<>();
         final List<Socket> open = new CopyOnWriteArrayList<>();
         final Thread acceptor;
 
@@ -255,6 +305,8 @@ class BlockingGetTest {
                         return;
                     }
                     heads.add(head);
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\r\nContent-Length: (\\d+)\r\n").matcher(head);
+                    bodies.add(m.find() ? new String(in.readNBytes(Integer.parseInt(m.group(1))), StandardCharsets.UTF_8) : "");
                     String answer = script.apply(requests.incrementAndGet(), head);
                     if (answer == null) {
                         in.readAllBytes(); // silent until the client goes away
@@ -263,6 +315,7 @@ class BlockingGetTest {
                     out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
                     out.write(tail);
                     out.flush();
+                    afterAnswer(out);
                     if (closeAfter) {
                         return;
                     }
@@ -270,6 +323,10 @@ class BlockingGetTest {
             } catch (IOException e) {
                 // the client went away
             }
+        }
+
+        void afterAnswer(OutputStream out) throws IOException {
+            // nothing more by default
         }
 
         private static String readHead(InputStream in) throws IOException {
