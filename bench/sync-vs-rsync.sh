@@ -113,7 +113,7 @@ first_syncs() { # DEST_ROOT LABEL: sets RSYNC_S and SYNC_S (medians)
   RSYNC_S=$(median "${rt[@]}"); SYNC_S=$(median "${st[@]}")
 }
 if [ "$(df -B1 --output=avail /dev/shm 2>/dev/null | tail -1)" -gt $(( 3 * BYTES )) ] 2>/dev/null \
-    && [ "$(awk '/MemAvailable/ {print $2 * 1024}' /proc/meminfo)" -gt $(( 6 * BYTES )) ]; then
+    && [ "$(awk '/MemAvailable/ {print $2}' /proc/meminfo)" -gt $(( 6 * BYTES / 1024 )) ]; then
   SHM="$(mktemp -d /dev/shm/cairn-hummel-bench.XXXXXX)"
   first_syncs "$SHM" "tmpfs"
   SHM_RSYNC_S=$RSYNC_S; SHM_SYNC_S=$SYNC_S
