@@ -461,7 +461,7 @@ public final class BlockingHttp implements AutoCloseable {
      * Closing it after a clean end gives the connection back to the pool; a short unread rest
      * (a redirect's body) is drained for that; anything else closes the connection.
      */
-    static final class Body extends InputStream {
+    static final class Body extends BulkInputStream {
         static final long DRAIN_LIMIT = 64 * 1024;
         private final BlockingHttp owner;
         private final String key;
@@ -478,13 +478,6 @@ public final class BlockingHttp implements AutoCloseable {
             this.head = head;
             this.remaining = head.chunked ? 0 : head.contentLength;
             this.ended = !head.chunked && head.contentLength == 0;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.cairn.client.sync;
 
+import io.cairn.client.hummel.BulkInputStream;
 import io.cairn.client.hummel.HummelHttp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,7 @@ import java.util.List;
  * mid-download costs only a reconnect. Gives up after {@link #MAX_SWITCHES} switches or when
  * every source failed twice in a row. Not thread-safe.
  */
-final class ResumingStream extends InputStream {
+final class ResumingStream extends BulkInputStream {
     static final int MAX_SWITCHES = 16;
 
     private final HummelHttp http;
@@ -36,13 +37,6 @@ final class ResumingStream extends InputStream {
         this.urls = urls;
         this.timeout = timeout;
         this.stats = stats;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

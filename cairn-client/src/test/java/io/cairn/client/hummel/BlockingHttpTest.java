@@ -73,17 +73,13 @@ class BlockingHttpTest {
     void decodesAChunkedBodyWithExtensionsAndTrailers() throws IOException {
         server = new Server((n, head) -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5;name=value\r\nhello\r\n1\r\n \r\n6\r\nchunks\r\n0\r\nX-Trailer: t\r\n\r\n");
-        assertThat(body(server.uri("/c"))).isEqualTo("hello chunks");
-        assertThat(body(server.uri("/c"))).isEqualTo("hello chunks");
-        assertThat(server.connections.get()).isEqualTo(1);
+        readsTwice("/c", "hello chunks", 1);
     }
 
     @Test
     void aBodyWithoutFramingEndsWithTheConnection() throws IOException {
         server = new Server((n, head) -> "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end", true);
-        assertThat(body(server.uri("/e"))).isEqualTo("until the end");
-        assertThat(body(server.uri("/e"))).isEqualTo("until the end");
-        assertThat(server.connections.get()).isEqualTo(2);
+        readsTwice("/e", "until the end", 2);
     }
 
     @Test
@@ -247,6 +243,13 @@ class BlockingHttpTest {
         assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
                 assertThatThrownBy(() -> get.call("GET", server.uri("/drip"), java.util.Map.of(), null, 1 << 20, Duration.ofMillis(400)))
                         .isInstanceOf(IOException.class));
+    }
+
+    /** Two GETs of {@code path} give {@code expected}, over {@code connections} connections. */
+    private void readsTwice(String path, String expected, int connections) throws IOException {
+        assertThat(body(server.uri(path))).isEqualTo(expected);
+        assertThat(body(server.uri(path))).isEqualTo(expected);
+        assertThat(server.connections.get()).isEqualTo(connections);
     }
 
     private String body(URI uri) throws IOException {
