@@ -225,24 +225,34 @@ class BlockingHttpTest {
 
     @Test
     void aCallsTimeoutBoundsTheWholeExchange() throws IOException {
-        // the answer's bytes keep coming, each within any idle timeout, but never end
-        server = new Server((n, head) -> "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", false, new byte[10]) {
-            @Override
-            void afterAnswer(OutputStream out) throws IOException {
-                for (int i = 0; i < 100; i++) {
-                    out.write('x');
-                    out.flush();
-                    try {
-                        Thread.sleep(50); // the server's pace, not a wait in the test
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+        var drip = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            // the answer's bytes keep coming, each within any idle timeout, but never end
+            server = new Server((n, head) -> "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", false, new byte[10]) {
+                @Override
+                void afterAnswer(OutputStream out) {
+                    // a byte every 50 ms, 100 at most, until the client goes away
+                    AtomicInteger sent = new AtomicInteger();
+                    java.util.concurrent.ScheduledFuture<?>[] task = new java.util.concurrent.ScheduledFuture<?>[1];
+                    task[0] = drip.scheduleAtFixedRate(() -> {
+                        try {
+                            out.write('x');
+                            out.flush();
+                            if (sent.incrementAndGet() == 100) {
+                                task[0].cancel(false);
+                            }
+                        } catch (IOException e) {
+                            task[0].cancel(false);
+                        }
+                    }, 50, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
                 }
-            }
-        };
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
-                assertThatThrownBy(() -> get.call("GET", server.uri("/drip"), java.util.Map.of(), null, 1 << 20, Duration.ofMillis(400)))
-                        .isInstanceOf(IOException.class));
+            };
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                    assertThatThrownBy(() -> get.call("GET", server.uri("/drip"), java.util.Map.of(), null, 1 << 20, Duration.ofMillis(400)))
+                            .isInstanceOf(IOException.class));
+        } finally {
+            drip.shutdownNow();
+        }
     }
 
     /** Two GETs of {@code path} give {@code expected}, over {@code connections} connections. */
@@ -328,7 +338,7 @@ class BlockingHttpTest {
             }
         }
 
-        void afterAnswer(OutputStream out) throws IOException {
+        void afterAnswer(OutputStream out) {
             // nothing more by default
         }
 
