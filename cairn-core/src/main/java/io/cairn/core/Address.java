@@ -50,6 +50,11 @@ public final class Address implements Comparable<Address> {
     }
 
     public static MessageDigest sha256() {
+        return BulkSha256.create();
+    }
+
+    /** The JDK's SHA-256 (what {@link BulkSha256} falls back to). */
+    static MessageDigest jdkSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -40,7 +40,7 @@ public final class BulkSha256 extends MessageDigest implements Cloneable {
 
     /** A SHA-256 digest: libcrypto's when available, else the JDK's. */
     public static MessageDigest create() {
-        return NATIVE != null ? new BulkSha256() : Address.sha256();
+        return NATIVE != null ? new BulkSha256() : Address.jdkSha256();
     }
 
     /** True when {@link #create} hands out the libcrypto digest. */
