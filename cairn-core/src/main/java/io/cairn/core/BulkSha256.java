@@ -12,15 +12,17 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * SHA-256 for hashing many bytes in a short-lived client (a {@code cairn sync} verifying a
- * gigabyte): OpenSSL's {@code libcrypto} through the FFM API when it is there, else the JDK's.
+ * cairn's SHA-256 ({@link Address#sha256} hands it out): OpenSSL's {@code libcrypto} through
+ * the FFM API when it is there, else the JDK's.
  *
  * <p>Why (DECISIONS 96): the JDK's SHA-256 is fast (~2 GB/s here, with the SHA extensions) only
  * once C2 has compiled the caller around its intrinsic; interpreted or C1-compiled it runs at
  * ~180 MB/s. A command that runs for two seconds spends much of them in C2 compiling everything
  * else, and runs C1-only faster if its one hot loop does not need C2. libcrypto hashes at the
- * same ~2 GB/s whatever compiled the caller. The JDK's digest stays the fallback (no libcrypto,
- * no native access, or a self-test that fails), so results never depend on which one runs.
+ * same ~2 GB/s whatever compiled the caller (the client commands run C1-only for that), and a
+ * little faster than the JDK's under C2, so the nodes use it too. The JDK's digest stays the
+ * fallback (no libcrypto, no native access, or a self-test that fails), so results never depend
+ * on which one runs.
  *
  * <p>The state is OpenSSL's {@code SHA256_CTX} (28 32-bit words, 112 bytes), kept in a Java
  * {@code long[]} and passed with the bytes as heap segments to "critical" downcalls, so there is
