@@ -93,14 +93,11 @@ public final class BlockingHttp implements AutoCloseable {
         }
     }
 
-    /** A finished exchange: its status and whole body. */
-    public record Reply(int status, byte[] body) {}
-
     /**
      * One request whose answer is read whole, at most {@code maxBody} bytes (more is an
      * IOException); {@code timeout} bounds the whole exchange, not only each silence.
      */
-    public Reply call(String method, URI uri, Map<String, String> headers, byte[] body, int maxBody, Duration timeout)
+    public HummelHttp.Reply call(String method, URI uri, Map<String, String> headers, byte[] body, int maxBody, Duration timeout)
             throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI at = uri;
@@ -124,7 +121,7 @@ public final class BlockingHttp implements AutoCloseable {
                     }
                     in.idleTimeout(remaining(deadline, uri));
                 }
-                return new Reply(a.head.status, out.toByteArray());
+                return new HummelHttp.Reply(a.head.status, out.toByteArray());
             }
         }
     }

@@ -37,8 +37,7 @@ public final class HummelHttp implements AutoCloseable {
     /** One JSON call; a network failure is UNAVAILABLE, any HTTP status is returned. */
     public Reply call(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout) {
         try {
-            BlockingHttp.Reply r = http.call(method, uri, headers, body, MAX_JSON_BYTES, timeout);
-            return new Reply(r.status(), r.body());
+            return http.call(method, uri, headers, body, MAX_JSON_BYTES, timeout);
         } catch (BlockingHttp.TooLargeAnswer e) {
             throw new CairnException(ErrorCode.TOO_LARGE, e.getMessage());
         } catch (IOException e) {

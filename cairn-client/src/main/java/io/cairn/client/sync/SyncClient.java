@@ -2,7 +2,7 @@ package io.cairn.client.sync;
 
 import io.cairn.client.ProgressListener;
 import io.cairn.client.hummel.HummelHttp;
-import io.cairn.core.BulkSha256;
+import io.cairn.core.Address;
 import io.cairn.core.CairnException;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.Hex;
@@ -320,7 +320,7 @@ public final class SyncClient {
      */
     private static Verified receive(InputStream body, boolean gzip, FileChannel out, SyncStats stats,
                                     ProgressListener progress, long total) throws IOException {
-        MessageDigest sha = BulkSha256.create();
+        MessageDigest sha = Address.sha256();
         long size = 0;
         try (InputStream in = gzip ? new GZIPInputStream(body, 64 * 1024) : body) {
             byte[] buf = new byte[128 * 1024];
@@ -453,12 +453,7 @@ public final class SyncClient {
         } catch (IOException e) {
             host = "unknown";
         }
-        byte[] d;
-        try {
-            d = MessageDigest.getInstance("SHA-256").digest((host + ":" + root).getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] d = Address.sha256().digest((host + ":" + root).getBytes(StandardCharsets.UTF_8));
         return Hex.encode(d).substring(0, 32);
     }
 

@@ -202,7 +202,7 @@ class BlockingHttpTest {
                 ? "HTTP/1.1 307 Temporary Redirect\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n"
                 : "HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\ncreated");
         byte[] json = "{\"hashes\":[\"ab\"]}".getBytes(StandardCharsets.UTF_8);
-        BlockingHttp.Reply r = get.call("POST", server.uri("/old"), java.util.Map.of("X-HUMMEL-TOKEN", "t0k"), json, 1024, IDLE);
+        HummelHttp.Reply r = get.call("POST", server.uri("/old"), java.util.Map.of("X-HUMMEL-TOKEN", "t0k"), json, 1024, IDLE);
         assertThat(r.status()).isEqualTo(201);
         assertThat(new String(r.body(), StandardCharsets.US_ASCII)).isEqualTo("created");
         assertThat(server.heads).hasSize(2);

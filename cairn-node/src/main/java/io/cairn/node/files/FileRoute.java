@@ -80,7 +80,7 @@ public final class FileRoute implements Route {
         int chunkSize = manifest.chunkSize();
         int first = (int) (range.start() / chunkSize);
         int last = (int) (range.endInclusive() / chunkSize);
-        MessageDigest whole = range.partial() ? null : MessageDigest.getInstance("SHA-256");
+        MessageDigest whole = range.partial() ? null : io.cairn.core.Address.sha256();
         ArrayDeque<CompletableFuture<ByteBuffer>> window = new ArrayDeque<>(readAhead);
         int next = first;
         try {

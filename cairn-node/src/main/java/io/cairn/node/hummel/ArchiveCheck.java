@@ -52,7 +52,7 @@ final class ArchiveCheck {
             if (keep) {
                 out = FileChannel.open(content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = io.cairn.core.Address.sha256();
             byte[] buf = new byte[128 * 1024];
             long total = 0;
             int n;
@@ -79,7 +79,7 @@ final class ArchiveCheck {
             boolean matches = Hex.encode(sha.digest()).equals(hash);
             keep &= matches && Files.size(gz) < KEEP_BELOW * total;
             return new Result(matches, keep);
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException e) {
             keep = false;
             return new Result(false, false);
         } finally {

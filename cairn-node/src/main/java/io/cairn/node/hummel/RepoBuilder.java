@@ -227,7 +227,7 @@ final class RepoBuilder {
         ArchiveBuffer gz = new ArchiveBuffer(tmpDir, ARCHIVE_MEMORY_BYTES);
         boolean ok = false;
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = io.cairn.core.Address.sha256();
             long count = 0;
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                  OutputStream out = new LeveledGzip(gz, gzipLevel)) {
@@ -247,8 +247,6 @@ final class RepoBuilder {
             ok = true;
             return new Read(Hex.encode(sha.digest()), count, before.lastModifiedTime().toMillis(),
                     RepoScanner.mode(after), gz, gz.size());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         } finally {
             if (!ok) {
                 gz.delete();
