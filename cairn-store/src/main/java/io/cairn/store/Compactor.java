@@ -139,6 +139,7 @@ final class Compactor {
                 damage = "found damaged while compacting";
             } else {
                 SegmentLog.Appended copy = state.log.append(SegmentRecord.BLOCK, a, h.seq(), live.lease(), content, h.contentCrc());
+                state.log.makeReadable(copy); // readers follow the index at once
                 state.index.relocate(k0, k1, current.id, e.offset(), copy.segment(), copy.offset());
                 state.addLive(copy.segment(), bytes);
                 state.addLive(current.id, -bytes);

@@ -31,6 +31,12 @@ final class GroupCommitter {
     private long durableTicket;
     private boolean syncing;
     private IOException failure;
+    /** Ticket ranges (from, to] whose records were dropped before reaching the disk, newest last. */
+    private final java.util.ArrayDeque<Lost> lost = new java.util.ArrayDeque<>();
+    /** Enough for any waiter: a range is only looked at by writers already waiting when it was dropped. */
+    private static final int MAX_LOST_RANGES = 1024;
+
+    private record Lost(long from, long to, IOException cause) {}
 
     GroupCommitter(Syncer syncer, long durableTicket) {
         this.syncer = syncer;
@@ -42,6 +48,11 @@ final class GroupCommitter {
         while (true) {
             synchronized (monitor) {
                 while (true) {
+                    for (Lost l : lost) {
+                        if (ticket > l.from && ticket <= l.to) {
+                            throw SegmentRecord.storageFailure("writing the log", l.cause);
+                        }
+                    }
                     if (durableTicket >= ticket) {
                         return;
                     }
@@ -96,6 +107,23 @@ final class GroupCommitter {
     void markDurable(long ticket) {
         synchronized (monitor) {
             durableTicket = Math.max(durableTicket, ticket);
+            monitor.notifyAll();
+        }
+    }
+
+    /**
+     * Records that the appends with tickets in {@code (from, to]} never reached the file (a failed
+     * direct write, {@link DirectTail}): their writers get the failure, later tickets go on. Unlike
+     * a failed fsync nothing written before is in doubt, so the log stays usable.
+     */
+    void discard(long from, long to, IOException cause) {
+        synchronized (monitor) {
+            if (to > from) {
+                lost.addLast(new Lost(from, to, cause));
+                if (lost.size() > MAX_LOST_RANGES) {
+                    lost.removeFirst();
+                }
+            }
             monitor.notifyAll();
         }
     }

@@ -138,6 +138,11 @@ final class HintFile {
             count++;
         }
 
+        /** Gives the hint up: entries were added for records that never reached the segment. */
+        void invalidate() {
+            failed = true;
+        }
+
         private void flush() {
             buffer.flip();
             crc.update(buffer.duplicate());

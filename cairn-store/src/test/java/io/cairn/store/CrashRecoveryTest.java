@@ -94,7 +94,8 @@ class CrashRecoveryTest {
             crashCopy();
         }
         Path tail = TestStores.lastSegment(crashed);
-        long before = Files.size(tail);
+        // the records' end, not the file's: with direct I/O the file ends in a block's zero padding
+        long before = SegmentScanner.scan(tail, (h, offset) -> { }).validEnd();
         tear.accept(tail);
         try (var store = TestStores.open(crashed, clock)) {
             assertServed(store, acked);
