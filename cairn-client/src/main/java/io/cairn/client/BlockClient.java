@@ -34,11 +34,17 @@ public final class BlockClient {
     private final Transport transport;
     private final ReplicationPolicy policy;
     private final Duration timeout;
+    /** Groups writes that queue up for one node into batches; null when switched off. */
+    private final WriteBatcher batcher;
 
     public BlockClient(Transport transport, ReplicationPolicy policy, Duration timeout) {
         this.transport = transport;
         this.policy = policy;
         this.timeout = timeout;
+        // -Dcairn.client.batchInFlight=0 turns batching off (every block its own PUT), for comparisons.
+        int inFlight = Integer.getInteger("cairn.client.batchInFlight", WriteBatcher.DEFAULT_MAX_IN_FLIGHT);
+        this.batcher = inFlight <= 0 ? null : new WriteBatcher(call -> withRetries(call, 0), timeout, inFlight,
+                Integer.getInteger("cairn.client.batchBlocks", WriteBatcher.DEFAULT_MAX_BLOCKS), WriteBatcher.DEFAULT_MAX_BYTES);
     }
 
     public ReplicationPolicy policy() {
@@ -64,6 +70,7 @@ public final class BlockClient {
         Replicas.WritePlan plan = Replicas.writePlan(address, nodes, policy);
         Map<String, String> headers = leaseHeader == null ? Map.of() : Map.of("X-Cairn-Lease", leaseHeader);
         QuorumWrite write = QuorumWrite.start(plan, node -> local.isLocal(node) ? local.write()
+                : batcher != null ? batcher.put(node.url(), address, bytes.duplicate(), leaseHeader)
                 : withRetries(new HttpCall("PUT", blockUri(node.url(), address), headers, bytes.duplicate(), timeout,
                         true), 0));
         return new BlockWrite(address, write.acknowledged(), write.settled());

@@ -38,6 +38,7 @@ import io.cairn.node.storage.LeaseRenewal;
 import io.cairn.node.storage.LeasesRoute;
 import io.cairn.node.storage.PullRoute;
 import io.cairn.node.storage.PutBlockRoute;
+import io.cairn.node.storage.PutBlocksRoute;
 import io.cairn.node.storage.PutRateLimiter;
 import io.cairn.node.storage.SpaceRoute;
 import io.cairn.node.storage.StoreMaintenance;
@@ -286,11 +287,12 @@ public final class CairnNode implements AutoCloseable {
         } else {
             router.add("GET", "/id", new BasicRoutes.Id(id));
         }
+        PutRateLimiter putLimiter = new PutRateLimiter(config.putsPerSecondPerClient(), auth); // one bucket for single and batch PUTs
         return router
                 .add("GET", "/blocks/{address}", getBlock)
                 .add("HEAD", "/blocks/{address}", getBlock)
-                .add("PUT", "/blocks/{address}", new PutBlockRoute(store, clock,
-                        new PutRateLimiter(config.putsPerSecondPerClient(), auth)))
+                .add("PUT", "/blocks/{address}", new PutBlockRoute(store, clock, putLimiter))
+                .add("POST", "/blocks", new PutBlocksRoute(store, clock, putLimiter))
                 .add("GET", "/files/{address}", file)
                 .add("HEAD", "/files/{address}", file)
                 .add("GET", "/health", new BasicRoutes.Health(gossiper::refusedBecause))

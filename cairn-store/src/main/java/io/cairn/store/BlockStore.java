@@ -43,6 +43,21 @@ public interface BlockStore extends Closeable {
         return put(block.address(), block.content(), lease);
     }
 
+    /**
+     * Stores several blocks hashed in this process under one lease, as {@link #put(HashedBlock,
+     * Lease)} would each, with outcomes in order. A store may append them all before it waits,
+     * so that one group commit covers the lot instead of one wait per block (the batch route,
+     * {@code POST /blocks}). A failure throws; blocks earlier in the list may be stored by then,
+     * as after separate puts. This default puts them one by one.
+     */
+    default java.util.List<PutOutcome> putAll(java.util.List<HashedBlock> blocks, Lease lease) {
+        java.util.List<PutOutcome> outcomes = new java.util.ArrayList<>(blocks.size());
+        for (HashedBlock b : blocks) {
+            outcomes.add(put(b, lease));
+        }
+        return outcomes;
+    }
+
     /** The verified bytes of the block, or empty when absent, expired or found corrupt. */
     Optional<ByteBuffer> read(Address address);
 

@@ -145,35 +145,130 @@ final class SegmentBlockStore implements BlockStore {
     }
 
     private PutOutcome writeNew(Address address, ByteBuffer body, Lease lease) {
-        int length = body.remaining();
-        state.space.reserve(length);
-        boolean committed = false;
-        SegmentLog.Appended appended = null;
+        NewRecord r = appendNew(address, body, lease);
         try {
-            appended = state.log.append(SegmentRecord.BLOCK, address, -1, lease.expiresEpochSecond(), body,
-                    SegmentRecord.contentCrc(body), true);
-            state.log.awaitDurable(appended.ticket());
+            state.log.awaitDurable(r.appended.ticket());
+            r.index();
+        } finally {
+            r.settle();
+        }
+        state.notifyAdded(address);
+        return PutOutcome.CREATED;
+    }
+
+    /**
+     * A new block appended to the log but not yet in the index: space reserved, segment pinned.
+     * {@link #index} once durable, then {@link #settle} in every case.
+     */
+    private final class NewRecord {
+        final Address address;
+        final int length;
+        final long lease;
+        final SegmentLog.Appended appended;
+        private boolean committed;
+
+        NewRecord(Address address, int length, long lease, SegmentLog.Appended appended) {
+            this.address = address;
+            this.length = length;
+            this.lease = lease;
+            this.appended = appended;
+        }
+
+        void index() {
             ReentrantLock shard = state.lockFor(address);
             shard.lock();
             try {
-                state.index.insert(BlockIndex.k0(address), BlockIndex.k1(address), appended.segment(), appended.offset(), length,
-                        lease.expiresEpochSecond());
+                state.index.insert(BlockIndex.k0(address), BlockIndex.k1(address), appended.segment(), appended.offset(), length, lease);
                 state.addLive(appended.segment(), StoreState.recordBytes(length));
                 state.space.commit(length);
                 committed = true;
             } finally {
                 shard.unlock();
             }
-        } finally {
-            if (appended != null) {
-                state.log.segment(appended.segment()).pins.decrementAndGet();
-            }
+        }
+
+        /** Unpins the segment, and gives the reservation back when the block never made the index. */
+        void settle() {
+            state.log.segment(appended.segment()).pins.decrementAndGet();
             if (!committed) {
                 state.space.release(length);
             }
         }
-        state.notifyAdded(address);
-        return PutOutcome.CREATED;
+    }
+
+    private NewRecord appendNew(Address address, ByteBuffer body, Lease lease) {
+        int length = body.remaining();
+        state.space.reserve(length);
+        try {
+            SegmentLog.Appended appended = state.log.append(SegmentRecord.BLOCK, address, -1, lease.expiresEpochSecond(), body,
+                    SegmentRecord.contentCrc(body), true);
+            return new NewRecord(address, length, lease.expiresEpochSecond(), appended);
+        } catch (RuntimeException e) {
+            state.space.release(length);
+            throw e;
+        }
+    }
+
+    /**
+     * The batch: every new block is appended first, then one durability wait covers them all
+     * (usually a single group commit), then they enter the index. A block already stored gets
+     * its lease merged as in {@link #put}; a block another writer is storing right now, or one
+     * that appears twice in the batch, is put on its own afterwards.
+     */
+    @Override
+    public java.util.List<PutOutcome> putAll(java.util.List<HashedBlock> blocks, Lease lease) {
+        ensureOpen();
+        blocks.forEach(b -> SegmentRecord.checkSize(b.content()));
+        PutOutcome[] outcomes = new PutOutcome[blocks.size()];
+        java.util.List<NewRecord> fresh = new java.util.ArrayList<>();
+        java.util.Map<Address, CompletableFuture<Void>> claims = new java.util.HashMap<>();
+        java.util.List<Integer> later = new java.util.ArrayList<>();
+        long ticket = -1;
+        try {
+            for (int i = 0; i < blocks.size(); i++) {
+                Address address = blocks.get(i).address();
+                ReentrantLock shard = state.lockFor(address);
+                CompletableFuture<Void> mine = new CompletableFuture<>();
+                boolean claimed = false;
+                shard.lock();
+                try {
+                    BlockLocator.Found found = locate(address);
+                    if (found != null) {
+                        ticket = Math.max(ticket, leases.raise(address, found.location(), lease.expiresEpochSecond(), true));
+                        outcomes[i] = state.expired(found.location().lease()) ? PutOutcome.CREATED : PutOutcome.EXISTED;
+                    } else if (inflight.putIfAbsent(address, mine) == null) {
+                        claims.put(address, mine);
+                        claimed = true;
+                    } else {
+                        later.add(i);
+                    }
+                } finally {
+                    shard.unlock();
+                }
+                if (claimed) {
+                    NewRecord r = appendNew(address, blocks.get(i).content(), lease);
+                    fresh.add(r);
+                    ticket = Math.max(ticket, r.appended.ticket());
+                    outcomes[i] = PutOutcome.CREATED;
+                }
+            }
+            if (ticket >= 0) {
+                state.log.awaitDurable(ticket);
+            }
+            fresh.forEach(NewRecord::index);
+        } finally {
+            fresh.forEach(NewRecord::settle);
+            claims.forEach((address, claim) -> {
+                inflight.remove(address, claim);
+                claim.complete(null);
+            });
+        }
+        fresh.forEach(r -> state.notifyAdded(r.address));
+        for (int i : later) {
+            HashedBlock b = blocks.get(i);
+            outcomes[i] = putChecked(b.address(), b.content(), lease);
+        }
+        return java.util.List.of(outcomes);
     }
 
     @Override

@@ -31,6 +31,11 @@ public final class PutRateLimiter {
     }
 
     public void acquire(Exchange ex) {
+        acquire(ex, 1);
+    }
+
+    /** Takes one token per block of a request (a batch takes as many as it holds, all or none). */
+    public void acquire(Exchange ex, int blocks) {
         if (perSecond == 0 || auth.provenInternal(ex.header(HttpHeader.AUTHORIZATION))) {
             return;
         }
@@ -44,7 +49,7 @@ public final class PutRateLimiter {
                     .addLimit(Bandwidth.builder().capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
                     .build());
         }
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(blocks);
         if (!probe.isConsumed()) {
             long waitSeconds = (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L;
             throw new RateLimitedException("more than " + perSecond + " blocks a second from " + ip, waitSeconds);

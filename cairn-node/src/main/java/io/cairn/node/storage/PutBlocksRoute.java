@@ -1,0 +1,65 @@
+package io.cairn.node.storage;
+
+import io.cairn.core.BlockBatch;
+import io.cairn.core.CairnException;
+import io.cairn.core.Clock;
+import io.cairn.core.ErrorCode;
+import io.cairn.core.HashedBlock;
+import io.cairn.core.Json;
+import io.cairn.core.Lease;
+import io.cairn.node.http.Exchange;
+import io.cairn.node.http.Route;
+import io.cairn.store.BlockStore;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /blocks}: several blocks in one request, the write batch ({@link BlockBatch} has the
+ * format). Every block passes the checks of {@code PUT /blocks/{address}} and the whole batch is
+ * refused, with nothing stored, when any fails: malformed framing 400, a block over 4 MiB or a
+ * batch over its limits 413, a block whose bytes do not hash to its address 422, the rate limit
+ * (one token per block) 429. Then the store takes them with one durability wait
+ * ({@link BlockStore#putAll}). 200 with one result per block, in request order.
+ */
+public final class PutBlocksRoute implements Route {
+    private final BlockStore store;
+    private final Clock clock;
+    private final PutRateLimiter limiter;
+
+    public PutBlocksRoute(BlockStore store, Clock clock, PutRateLimiter limiter) {
+        this.store = store;
+        this.clock = clock;
+        this.limiter = limiter;
+    }
+
+    @Override
+    public void handle(Exchange ex) throws Exception {
+        Lease lease = Lease.parseHeader(ex.header(PutBlockRoute.LEASE_HEADER), clock.now());
+        String type = ex.header("Content-Type");
+        if (type == null || !type.startsWith(BlockBatch.CONTENT_TYPE)) {
+            throw new CairnException(ErrorCode.BAD_REQUEST, "a batch is sent as " + BlockBatch.CONTENT_TYPE);
+        }
+        byte[] body = ex.readBody(BlockBatch.MAX_BODY_BYTES);
+        List<BlockBatch.Frame> frames = BlockBatch.parse(ByteBuffer.wrap(body));
+        limiter.acquire(ex, frames.size());
+        List<HashedBlock> blocks = new ArrayList<>(frames.size());
+        for (BlockBatch.Frame f : frames) {
+            HashedBlock b = HashedBlock.of(f.content());
+            if (!b.address().equals(f.address())) {
+                throw new CairnException(ErrorCode.HASH_MISMATCH, "block " + blocks.size() + " of the batch does not hash to " + f.address());
+            }
+            blocks.add(b);
+        }
+        List<BlockStore.PutOutcome> outcomes = store.putAll(blocks, lease);
+        var reply = Json.MAPPER.createObjectNode();
+        var results = reply.putArray("results");
+        for (int i = 0; i < blocks.size(); i++) {
+            var r = results.addObject();
+            r.put("address", blocks.get(i).address().hex());
+            r.put("size", blocks.get(i).size());
+            r.put("created", outcomes.get(i) == BlockStore.PutOutcome.CREATED);
+        }
+        ex.respondJson(200, reply);
+    }
+}
