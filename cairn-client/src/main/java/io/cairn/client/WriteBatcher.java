@@ -25,9 +25,11 @@ import tools.jackson.databind.JsonNode;
  * a request per connection turn instead of per block: the same idea as the store's group commit,
  * on the client side.
  *
- * <p>Each block still gets its own reply: a batch's result becomes a 201 or 200 for each block, a
- * whole-batch error the same status for each, a failed exchange the same failure for each. A node
- * that does not know the route (404, 405: an older node) is sent single PUTs from then on.
+ * <p>Each block still gets its own reply: a batch's result becomes a 201 or 200 for each block. A
+ * batch refused as a whole for what is in it (400, 413, 422) is resent as single PUTs, so each
+ * block gets the answer it alone deserves; other whole-batch errors (429 after retries, 5xx, 507)
+ * and a failed exchange are the same for each block. A node that does not know the route (404,
+ * 405: an older node) is sent single PUTs from then on.
  *
  * <p>Thread-safe: each node's queue is guarded by its own lock; requests are sent outside it.
  */
@@ -132,7 +134,12 @@ final class WriteBatcher {
         for (Pending p : batch) {
             HttpCall call = new HttpCall("PUT", BlockClient.blockUri(q.node, p.address), leaseHeaders(p.lease),
                     p.bytes.duplicate(), timeout, true);
-            CompletableFuture<HttpReply> r = send.apply(call);
+            CompletableFuture<HttpReply> r;
+            try {
+                r = send.apply(call);
+            } catch (RuntimeException e) {
+                r = CompletableFuture.failedFuture(e); // this block alone; the others are sent
+            }
             r.whenComplete((reply, e) -> complete(p, reply, e));
             replies.add(r);
         }
@@ -154,6 +161,12 @@ final class WriteBatcher {
         return send.apply(call).handle((reply, e) -> {
             if (e == null && (reply.status() == 404 || reply.status() == 405)) {
                 q.batchUnsupported = true; // an older node: one PUT per block from now on
+                return sendSingly(q, batch);
+            }
+            if (e == null && (reply.status() == 400 || reply.status() == 413 || reply.status() == 422)) {
+                // The batch as a whole was refused (one bad block, or more blocks than the node
+                // takes at once): each block gets its own answer, so a good one is not failed
+                // for sharing a request with a bad one.
                 return sendSingly(q, batch);
             }
             if (e != null || reply.status() != 200) {

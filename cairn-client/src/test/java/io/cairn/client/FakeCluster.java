@@ -1,6 +1,7 @@
 package io.cairn.client;
 
 import io.cairn.core.Address;
+import io.cairn.core.BlockBatch;
 import io.cairn.core.CairnException;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.NodeId;
@@ -20,19 +21,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A cluster in memory behind the {@link Transport} seam: each node is a map of blocks that answers
- * {@code PUT/GET /blocks/{address}} and {@code GET /nodes} as SPEC §3.1 says. Nodes can be made
- * unreachable, and a stored copy can be corrupted, to test fail-over and verification.
+ * {@code PUT/GET /blocks/{address}}, the write batch {@code POST /blocks} ({@link BlockBatch}) and
+ * {@code GET /nodes} as SPEC §3.1 says. Nodes can be made unreachable, a stored copy can be
+ * corrupted, and a node can play an older one without the batch route, to test fail-over,
+ * verification and the batcher's fall-back.
  */
 final class FakeCluster implements Transport {
     static final class FakeNode {
         final NodeId id;
         final URI url;
         final Map<Address, byte[]> blocks = new ConcurrentHashMap<>();
+        /** Blocks received for writing, whether one PUT each or in batches. */
         final AtomicInteger puts = new AtomicInteger();
+        /** {@code POST /blocks} requests received (answered 404 when {@link #batchRoute} is off). */
+        final AtomicInteger batches = new AtomicInteger();
         final AtomicInteger gets = new AtomicInteger();
         volatile boolean down;
         volatile NodeStatus status = NodeStatus.ALIVE;
         volatile int forcedPutStatus;
+        /** False plays a node from before write batches: {@code POST /blocks} is a 404. */
+        volatile boolean batchRoute = true;
 
         FakeNode(NodeId id, URI url) {
             this.id = id;
@@ -90,6 +98,9 @@ final class FakeCluster implements Transport {
         if (path.equals("/nodes") && call.method().equals("GET")) {
             return reply(200, NodeInfoCodec.encodeList(infos()));
         }
+        if (path.equals("/blocks") && call.method().equals("POST")) {
+            return batch(node, call);
+        }
         if (path.startsWith("/blocks/")) {
             Address address = Address.parse(path.substring("/blocks/".length()));
             switch (call.method()) {
@@ -119,6 +130,47 @@ final class FakeCluster implements Transport {
             }
         }
         return reply(404, new byte[0]);
+    }
+
+    /** {@code POST /blocks}: every frame checked before any is stored, as a real node does. */
+    private static CompletableFuture<HttpReply> batch(FakeNode node, HttpCall call) {
+        node.batches.incrementAndGet();
+        if (!node.batchRoute) {
+            return reply(404, "{\"error\":\"not_found\",\"message\":\"no route\"}".getBytes());
+        }
+        // as the node checks it: the media type, in any case, parameters after ';' ignored
+        String type = call.headers().get("Content-Type");
+        String mediaType = type == null ? "" : type.split(";", 2)[0].strip();
+        if (!BlockBatch.CONTENT_TYPE.equalsIgnoreCase(mediaType)) {
+            return reply(400, "{\"error\":\"bad_request\",\"message\":\"content type\"}".getBytes());
+        }
+        List<BlockBatch.Frame> frames;
+        try {
+            frames = BlockBatch.parse(call.body());
+        } catch (CairnException e) {
+            return reply(e.code().httpStatus(), ("{\"error\":\"" + e.code().wireCode() + "\",\"message\":\"x\"}").getBytes());
+        }
+        node.puts.addAndGet(frames.size());
+        if (node.forcedPutStatus != 0) {
+            return reply(node.forcedPutStatus, "{\"error\":\"x\",\"message\":\"forced\"}".getBytes());
+        }
+        List<byte[]> contents = new ArrayList<>();
+        for (BlockBatch.Frame f : frames) {
+            byte[] bytes = new byte[f.content().remaining()];
+            f.content().duplicate().get(bytes);
+            if (!f.address().matches(bytes, 0, bytes.length)) {
+                return reply(422, "{\"error\":\"hash_mismatch\",\"message\":\"body does not match\"}".getBytes());
+            }
+            contents.add(bytes);
+        }
+        StringBuilder json = new StringBuilder("{\"results\":[");
+        for (int i = 0; i < frames.size(); i++) {
+            Address address = frames.get(i).address();
+            boolean had = node.blocks.putIfAbsent(address, contents.get(i)) != null;
+            json.append(i == 0 ? "" : ",").append("{\"address\":\"").append(address.hex()).append("\",\"size\":")
+                    .append(contents.get(i).length).append(",\"created\":").append(!had).append('}');
+        }
+        return reply(200, json.append("]}").toString().getBytes());
     }
 
     private static CompletableFuture<HttpReply> reply(int status, byte[] body) {

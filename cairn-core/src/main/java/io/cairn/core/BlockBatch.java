@@ -28,7 +28,7 @@ import java.util.List;
 public final class BlockBatch {
     public static final String CONTENT_TYPE = "application/x-cairn-blocks";
     public static final int MAX_BLOCKS = 1024;
-    public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    public static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
     public static final int MAX_BLOCK_BYTES = 4 * 1024 * 1024;
     public static final int FRAME_HEADER_BYTES = Address.BYTES + 4;
 

@@ -39,6 +39,8 @@ final class Compactor {
     private HintFile hint;
     private int cursor;
     private long lastTicket = -1;
+    /** The log's ticket when this pass over the segment began: its copies come after it. */
+    private long startTicket;
 
     Compactor(StoreState state, double compactBelowLiveRatio) {
         this.state = state;
@@ -52,7 +54,7 @@ final class Compactor {
         long scanned = 0;
         long copied = 0;
         while (cursor < hint.count() && (scanned < maxBytes || scanned == 0)) {
-            HintFile.Entry e = hint.entry(cursor++);
+            HintFile.Entry e = hint.entry(cursor);
             scanned += e.recordBytes();
             copied += switch (e.kind()) {
                 case SegmentRecord.BLOCK -> keepBlock(e);
@@ -60,12 +62,20 @@ final class Compactor {
                 case SegmentRecord.LEASE -> keepLease(e);
                 default -> 0;
             };
+            cursor++; // only past an entry that was handled: a copy that threw is tried again next time
         }
         if (cursor < hint.count()) {
             return new BlockStore.CompactionReport(scanned, copied, 0, 0, true);
         }
         if (lastTicket >= 0) {
             state.log.awaitDurable(lastTicket); // every copy is durable before its original goes
+            if (state.log.anyLost(startTicket, lastTicket)) {
+                // A failed direct write dropped a copy (a tombstone's or a lease's: block copies are
+                // written before the index points at them). Go over the segment again; blocks
+                // already moved are skipped, the rest copied anew.
+                restartPass();
+                return new BlockStore.CompactionReport(scanned, copied, 0, 0, true);
+            }
         }
         long reclaimed = current.sizeBytes();
         try {
@@ -98,9 +108,14 @@ final class Compactor {
         }
         current = best;
         hint = h;
+        restartPass();
+        return true;
+    }
+
+    private void restartPass() {
         cursor = 0;
         lastTicket = -1;
-        return true;
+        startTicket = state.log.appendedTicket();
     }
 
     private static HintFile rebuildHint(Segment s) {

@@ -76,7 +76,7 @@ final class DirectTail implements AutoCloseable {
 
     /**
      * A direct-I/O tail for the segment at {@code path} whose records end at {@code end}, or null
-     * when the file system refuses {@code O_DIRECT} (tmpfs, for one) or it is switched off with
+     * when the file system refuses {@code O_DIRECT} (tmpfs before Linux 6.6, some network file systems) or it is switched off with
      * {@code -Dcairn.store.directIo=false}: the log then appends through the page cache.
      */
     static DirectTail open(Path path, long end) throws IOException {

@@ -128,6 +128,18 @@ final class GroupCommitter {
         }
     }
 
+    /** Whether any ticket in {@code (from, to]} was dropped by {@link #discard}. */
+    boolean anyLost(long from, long to) {
+        synchronized (monitor) {
+            for (Lost l : lost) {
+                if (l.from < to && l.to > from) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     boolean failed() {
         synchronized (monitor) {
             return failure != null;

@@ -224,32 +224,15 @@ final class SegmentBlockStore implements BlockStore {
         java.util.Map<Address, CompletableFuture<Void>> claims = new java.util.HashMap<>();
         java.util.List<Integer> later = new java.util.ArrayList<>();
         long ticket = -1;
+        RuntimeException refused = null;
         try {
-            for (int i = 0; i < blocks.size(); i++) {
-                Address address = blocks.get(i).address();
-                ReentrantLock shard = state.lockFor(address);
-                CompletableFuture<Void> mine = new CompletableFuture<>();
-                boolean claimed = false;
-                shard.lock();
+            for (int i = 0; i < blocks.size() && refused == null; i++) {
                 try {
-                    BlockLocator.Found found = locate(address);
-                    if (found != null) {
-                        ticket = Math.max(ticket, leases.raise(address, found.location(), lease.expiresEpochSecond(), true));
-                        outcomes[i] = state.expired(found.location().lease()) ? PutOutcome.CREATED : PutOutcome.EXISTED;
-                    } else if (inflight.putIfAbsent(address, mine) == null) {
-                        claims.put(address, mine);
-                        claimed = true;
-                    } else {
-                        later.add(i);
-                    }
-                } finally {
-                    shard.unlock();
-                }
-                if (claimed) {
-                    NewRecord r = appendNew(address, blocks.get(i).content(), lease);
-                    fresh.add(r);
-                    ticket = Math.max(ticket, r.appended.ticket());
-                    outcomes[i] = PutOutcome.CREATED;
+                    ticket = Math.max(ticket, begin(blocks.get(i), i, lease, outcomes, fresh, claims, later));
+                } catch (RuntimeException e) {
+                    // e.g. capacity reached: the blocks appended so far are finished below (a
+                    // record left in the log unindexed would come back at the next open)
+                    refused = e;
                 }
             }
             if (ticket >= 0) {
@@ -264,11 +247,45 @@ final class SegmentBlockStore implements BlockStore {
             });
         }
         fresh.forEach(r -> state.notifyAdded(r.address));
+        if (refused != null) {
+            throw refused;
+        }
         for (int i : later) {
             HashedBlock b = blocks.get(i);
             outcomes[i] = putChecked(b.address(), b.content(), lease);
         }
         return java.util.List.of(outcomes);
+    }
+
+    /**
+     * The first half of a batch entry: merges the lease of a stored block, or claims and appends
+     * a new one (into {@code fresh}), or leaves it for later when another writer holds it.
+     * Returns the ticket to wait for, or -1.
+     */
+    private long begin(HashedBlock block, int i, Lease lease, PutOutcome[] outcomes, java.util.List<NewRecord> fresh,
+                       java.util.Map<Address, CompletableFuture<Void>> claims, java.util.List<Integer> later) {
+        Address address = block.address();
+        ReentrantLock shard = state.lockFor(address);
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        shard.lock();
+        try {
+            BlockLocator.Found found = locate(address);
+            if (found != null) {
+                outcomes[i] = state.expired(found.location().lease()) ? PutOutcome.CREATED : PutOutcome.EXISTED;
+                return leases.raise(address, found.location(), lease.expiresEpochSecond(), true);
+            }
+            if (inflight.putIfAbsent(address, mine) != null) {
+                later.add(i);
+                return -1;
+            }
+            claims.put(address, mine);
+        } finally {
+            shard.unlock();
+        }
+        NewRecord r = appendNew(address, block.content(), lease);
+        fresh.add(r);
+        outcomes[i] = PutOutcome.CREATED;
+        return r.appended.ticket();
     }
 
     @Override

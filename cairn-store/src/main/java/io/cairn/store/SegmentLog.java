@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * failed write drops exactly the records staged since the last good one: their writers get the
  * error (507 for a full disk), the file is cut back, later appends go on.
  *
- * <p>Elsewhere (tmpfs) the record is written through the page cache at once; holding the lock
+ * <p>Elsewhere (file systems without O_DIRECT) the record is written through the page cache at once; holding the lock
  * across that copy costs microseconds, while the fsync, which costs milliseconds, happens outside
  * the lock and is shared. Holding the lock across the write is also what makes a failed write
  * safe: nothing can be appended after a torn record before it is cut off again ({@link #append}
@@ -189,6 +189,10 @@ final class SegmentLog {
     void makeReadable(Appended appended) {
         appendLock.lock();
         try {
+            if (committer.anyLost(appended.ticket() - 1, appended.ticket())) {
+                // dropped by a failed write before anyone asked: its offset may hold another record by now
+                throw new CairnException(ErrorCode.INTERNAL, "a record in " + active + " was dropped by a failed write");
+            }
             if (tail != null && appended.segment() == active.id && appended.offset() >= tail.written()) {
                 writeTail();
             }
@@ -271,6 +275,11 @@ final class SegmentLog {
 
     void awaitDurable(long ticket) {
         committer.awaitDurable(ticket);
+    }
+
+    /** Whether a failed direct write dropped any record with a ticket in {@code (from, to]}. */
+    boolean anyLost(long from, long to) {
+        return committer.anyLost(from, to);
     }
 
     /** Makes everything appended so far durable (lease renewals included). */

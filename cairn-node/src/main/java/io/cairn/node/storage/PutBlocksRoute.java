@@ -19,7 +19,9 @@ import java.util.List;
  * format). Every block passes the checks of {@code PUT /blocks/{address}} and the whole batch is
  * refused, with nothing stored, when any fails: malformed framing 400, a block over 4 MiB or a
  * batch over its limits 413, a block whose bytes do not hash to its address 422, the rate limit
- * (one token per block) 429. Then the store takes them with one durability wait
+ * (one token per block) 429, a batch larger than the whole per-second limit 413. The body is read,
+ * parsed and hashed (at most {@link BlockBatch#MAX_BODY_BYTES}) before the rate limit is asked:
+ * only then is the block count known, and a batch refused for a bad block takes no tokens. Then the store takes them with one durability wait
  * ({@link BlockStore#putAll}). 200 with one result per block, in request order.
  */
 public final class PutBlocksRoute implements Route {
@@ -37,12 +39,12 @@ public final class PutBlocksRoute implements Route {
     public void handle(Exchange ex) throws Exception {
         Lease lease = Lease.parseHeader(ex.header(PutBlockRoute.LEASE_HEADER), clock.now());
         String type = ex.header("Content-Type");
-        if (type == null || !type.startsWith(BlockBatch.CONTENT_TYPE)) {
+        String mediaType = type == null ? "" : type.split(";", 2)[0].strip();
+        if (!mediaType.equalsIgnoreCase(BlockBatch.CONTENT_TYPE)) {
             throw new CairnException(ErrorCode.BAD_REQUEST, "a batch is sent as " + BlockBatch.CONTENT_TYPE);
         }
         byte[] body = ex.readBody(BlockBatch.MAX_BODY_BYTES);
         List<BlockBatch.Frame> frames = BlockBatch.parse(ByteBuffer.wrap(body));
-        limiter.acquire(ex, frames.size());
         List<HashedBlock> blocks = new ArrayList<>(frames.size());
         for (BlockBatch.Frame f : frames) {
             HashedBlock b = HashedBlock.of(f.content());
@@ -51,6 +53,7 @@ public final class PutBlocksRoute implements Route {
             }
             blocks.add(b);
         }
+        limiter.acquire(ex, blocks.size()); // after the hashes: a refused batch costs no tokens, its blocks resent singly pay once
         List<BlockStore.PutOutcome> outcomes = store.putAll(blocks, lease);
         var reply = Json.MAPPER.createObjectNode();
         var results = reply.putArray("results");

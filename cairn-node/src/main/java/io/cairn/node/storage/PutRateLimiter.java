@@ -49,9 +49,15 @@ public final class PutRateLimiter {
                     .addLimit(Bandwidth.builder().capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
                     .build());
         }
+        if (blocks > perSecond) {
+            // More than the bucket ever holds: waiting would not help, so not a 429 (the client sends it singly).
+            throw new io.cairn.core.CairnException(io.cairn.core.ErrorCode.TOO_LARGE,
+                    "a batch of " + blocks + " blocks is more than the " + perSecond + " a second this node takes from one client");
+        }
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(blocks);
         if (!probe.isConsumed()) {
-            long waitSeconds = (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L;
+            long waitSeconds = Math.max(1, Math.min(3600, (Math.min(probe.getNanosToWaitForRefill(), Long.MAX_VALUE - 1_000_000_000L)
+                    + 999_999_999L) / 1_000_000_000L));
             throw new RateLimitedException("more than " + perSecond + " blocks a second from " + ip, waitSeconds);
         }
     }

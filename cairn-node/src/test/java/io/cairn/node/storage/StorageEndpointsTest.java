@@ -220,7 +220,11 @@ class StorageEndpointsTest {
     @Test
     void unknownPathsAre404AndWrongMethods405() {
         assertError(get(url, "/nope"), 404, "not_found");
-        assertError(get(url, "/blocks"), 404, "not_found");
+        // /blocks takes only the write batch (POST, DECISIONS 101); any other method there is a 405
+        HttpResponse<byte[]> list = get(url, "/blocks");
+        assertError(list, 405, "method_not_allowed");
+        assertThat(list.headers().firstValue("allow")).hasValue("POST");
+        assertError(get(url, "/blocks/"), 404, "not_found");
         HttpResponse<byte[]> r = send(at(url, "/blocks/" + "a".repeat(64)).DELETE());
         assertError(r, 405, "method_not_allowed");
         assertThat(r.headers().firstValue("allow")).hasValueSatisfying(v -> assertThat(v).contains("GET", "PUT"));
