@@ -91,6 +91,11 @@ for r in $(seq 1 "$ROUNDS"); do
   PUT_JSON="$(bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n "$PUT_COUNT" -d "${SECONDS_EACH}s" --warmup 5s)"
   PUT_OPS="$(echo "$PUT_JSON" | json 'd["opsPerSecond"]')"
   echo "round $r: naive $NAIVE_OPS files/s | cairn put $PUT_OPS ops/s (p50 $(echo "$PUT_JSON" | json 'd["latencyMs"]["p50"]') ms, p99 $(echo "$PUT_JSON" | json 'd["latencyMs"]["p99"]') ms, errors $(echo "$PUT_JSON" | json 'd["errors"]')) | ratio $(ratio "$PUT_OPS" "$NAIVE_OPS") (bar >= 1.00)"
+  # The same with write batching off (DECISIONS 101): the 32 workers share one client, whose
+  # batches coalesce their PUTs; 32 separate client processes would each send their own.
+  SINGLE_JSON="$(CLI_OPTS="-Dcairn.client.batchInFlight=0" bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n "$PUT_COUNT" -d "${SECONDS_EACH}s" --warmup 5s)"
+  SINGLE_OPS="$(echo "$SINGLE_JSON" | json 'd["opsPerSecond"]')"
+  echo "         without write batches (one PUT per block per replica): $SINGLE_OPS ops/s | ratio $(ratio "$SINGLE_OPS" "$NAIVE_OPS")"
   CEILING_OPS="$(awk -v d="$DISK_MBS" 'BEGIN {printf "%.0f", d * 1e6 / (3 * 65536)}')"
   echo "         disk ceiling: dd conv=fdatasync $DISK_MBS MB/s = at most $CEILING_OPS three-copy PUT/s = $(ratio "$CEILING_OPS" "$NAIVE_OPS") x naive for any design on this disk"
 done

@@ -346,7 +346,9 @@ class BatchPutTest {
 
     @Test
     void otherMethodsOnBlocksAre405() {
-        HttpResponse<byte[]> r = send(at(url, "/blocks").PUT(HttpRequest.BodyPublishers.ofByteArray(batch(blocks(1)))));
+        // No body: a node may answer 405 before reading one and close the connection, which the
+        // JDK client can see as a reset instead of the answer (seen once in CI with 64 KiB).
+        HttpResponse<byte[]> r = send(at(url, "/blocks").PUT(HttpRequest.BodyPublishers.noBody()));
         assertError(r, 405, "method_not_allowed");
         assertThat(r.headers().firstValue("allow")).hasValueSatisfying(v -> assertThat(v).contains("POST"));
         assertNothingStored();
