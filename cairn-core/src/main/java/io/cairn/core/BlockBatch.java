@@ -29,7 +29,8 @@ public final class BlockBatch {
     public static final String CONTENT_TYPE = "application/x-cairn-blocks";
     public static final int MAX_BLOCKS = 1024;
     public static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
-    public static final int MAX_BLOCK_BYTES = 4 * 1024 * 1024;
+    /** SPEC §3.1: a block is at most 4 MiB, the largest chunk a manifest may name. */
+    public static final int MAX_BLOCK_BYTES = Manifest.MAX_CHUNK_SIZE;
     public static final int FRAME_HEADER_BYTES = Address.BYTES + 4;
 
     private BlockBatch() {}

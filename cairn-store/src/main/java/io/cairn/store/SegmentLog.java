@@ -23,13 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Appends are serialized by one lock. Where the file system takes direct I/O (ext4, xfs: the
  * usual case) a record is copied into a {@link DirectTail} and the group commit's leader writes
  * all staged records in one aligned {@code O_DIRECT} write before its fsync; the page cache is
- * bypassed, which on our VMs cut the node's CPU per PUT by about half (docs/BENCHMARKS.md). A
- * failed write drops exactly the records staged since the last good one: their writers get the
- * error (507 for a full disk), the file is cut back, later appends go on.
+ * bypassed, and with it the largest single cost of an append on our VMs, the copy into fresh
+ * page-cache pages (docs/DECISIONS.md 102). A failed write drops exactly the records staged since
+ * the last good one: their writers get the error (507 for a full disk), the file is cut back,
+ * later appends go on.
  *
- * <p>Elsewhere (file systems without O_DIRECT) the record is written through the page cache at once; holding the lock
- * across that copy costs microseconds, while the fsync, which costs milliseconds, happens outside
- * the lock and is shared. Holding the lock across the write is also what makes a failed write
+ * <p>Elsewhere (file systems without O_DIRECT) the record is written through the page cache at
+ * once; holding the lock across that copy costs microseconds, while the fsync, which costs
+ * milliseconds, happens outside the lock and is shared. Holding the lock across the write is also what makes a failed write
  * safe: nothing can be appended after a torn record before it is cut off again ({@link #append}
  * truncates back on failure), so a full disk answers 507 and leaves the log as it was.
  *
