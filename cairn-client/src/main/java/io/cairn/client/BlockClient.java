@@ -68,11 +68,10 @@ public final class BlockClient {
      */
     public BlockWrite put(Address address, ByteBuffer bytes, List<NodeInfo> nodes, String leaseHeader, LocalCopy local) {
         Replicas.WritePlan plan = Replicas.writePlan(address, nodes, policy);
-        Map<String, String> headers = leaseHeader == null ? Map.of() : Map.of("X-Cairn-Lease", leaseHeader);
         QuorumWrite write = QuorumWrite.start(plan, node -> local.isLocal(node) ? local.write()
                 : batcher != null ? batcher.put(node.url(), address, bytes.duplicate(), leaseHeader)
-                : withRetries(new HttpCall("PUT", blockUri(node.url(), address), headers, bytes.duplicate(), timeout,
-                        true), 0));
+                : withRetries(new HttpCall("PUT", blockUri(node.url(), address), WriteBatcher.leaseHeaders(leaseHeader),
+                        bytes.duplicate(), timeout, true), 0));
         return new BlockWrite(address, write.acknowledged(), write.settled());
     }
 

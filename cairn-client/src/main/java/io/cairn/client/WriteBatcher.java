@@ -125,7 +125,8 @@ final class WriteBatcher {
         dispatch(q, batch);
     }
 
-    private Map<String, String> leaseHeaders(String lease) {
+    /** The headers of a block write: {@code X-Cairn-Lease} when a lease was asked for. */
+    static Map<String, String> leaseHeaders(String lease) {
         return lease == null ? Map.of() : Map.of("X-Cairn-Lease", lease);
     }
 
