@@ -56,9 +56,18 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        OutputStream out = new FileOutputStream(FileDescriptor.out);
-        int code = run(args, System.in, out, System.err, Progress.onTerminal());
-        System.exit(code);
+        int code = EXIT_FAILED;
+        try {
+            OutputStream out = new FileOutputStream(FileDescriptor.out);
+            code = run(args, System.in, out, System.err, Progress.onTerminal());
+        } catch (Throwable t) {
+            // Whatever escaped (an Error, a jar replaced under the running JVM): say so and exit.
+            // Without this the JVM outlived main, held open by the HTTP client's threads, and the
+            // command hung instead of failing (seen once while the jar was rebuilt mid-put).
+            System.err.println("cairn: " + t);
+        } finally {
+            System.exit(code);
+        }
     }
 
     /** Runs one command line with the given streams; returns the exit code. Used by tests. */

@@ -1,6 +1,7 @@
 package io.cairn.client;
 
 import io.cairn.core.Address;
+import io.cairn.core.BlockReads;
 import io.cairn.core.CairnException;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.NodeInfo;
@@ -30,6 +31,9 @@ public final class BlockClient {
     /** A write in progress: acknowledged at quorum, settled when every copy attempt finished. */
     public record BlockWrite(Address address, CompletableFuture<List<NodeInfo>> acknowledged,
                              CompletableFuture<List<NodeInfo>> settled) {}
+
+    static final String READ_BATCH_PATH = "/blocks/read";
+    private static final Map<String, String> READ_BATCH_HEADERS = Map.of("Content-Type", BlockReads.REQUEST_TYPE);
 
     private final Transport transport;
     private final ReplicationPolicy policy;
@@ -112,6 +116,30 @@ public final class BlockClient {
     /** Reads a chunk: like {@link #getFromCluster} but asks at most the {@link #chunkReadLimit} closest nodes. */
     public CompletableFuture<byte[]> getChunk(Address address, List<NodeInfo> nodes) {
         return get(address, Replicas.readOrder(address, nodes, policy, chunkReadLimit()));
+    }
+
+    /**
+     * Reads several blocks from one node in one request ({@code POST /blocks/read}, {@link
+     * BlockReads}): one view per address asked, in order, each checked against its address; null
+     * where the node has no copy or sent bytes that do not match. Fails with the node's error
+     * (its status mapped by {@link ErrorCode#ofStatus}) when it refuses the batch, and with
+     * BAD_REQUEST when its reply does not answer what was asked.
+     */
+    public CompletableFuture<List<ByteBuffer>> getBatch(NodeInfo node, List<Address> addresses) {
+        HttpCall call = new HttpCall("POST", node.url().resolve(READ_BATCH_PATH), READ_BATCH_HEADERS,
+                BlockReads.request(addresses), timeout, true);
+        return withRetries(call, 0).thenApply(reply -> {
+            if (reply.status() != 200) {
+                throw RemoteError.of(node.url().toString(), reply);
+            }
+            List<ByteBuffer> views = BlockReads.parseReply(ByteBuffer.wrap(reply.body()), addresses);
+            List<ByteBuffer> verified = new ArrayList<>(views.size());
+            for (int i = 0; i < views.size(); i++) {
+                ByteBuffer v = views.get(i);
+                verified.add(v != null && addresses.get(i).matches(v.duplicate()) ? v : null);
+            }
+            return verified;
+        });
     }
 
     /** Copies sit on the N closest nodes, handed-off ones on the next N; a little slack for churn. */

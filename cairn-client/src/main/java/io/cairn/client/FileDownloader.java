@@ -47,6 +47,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * as is. Memory is bounded by {@code maxChunksInFlight} chunks.
  */
 public final class FileDownloader {
+    /** The most chunks planned into read batches at once: 8 MiB of 64 KiB chunks, split over their nodes. */
+    static final int MAX_SLICE = 128;
+
     /** What an address names: a file (its manifest) or a single block. */
     public record Fetched(Address address, Manifest manifest, byte[] block) {
         public boolean isFile() {
@@ -61,10 +64,12 @@ public final class FileDownloader {
     private final ClusterView view;
     private final BlockClient blocks;
     private final int maxChunksInFlight;
+    private final ChunkReads reads;
 
     public FileDownloader(ClusterView view, BlockClient blocks, int maxChunksInFlight) {
         this.view = view;
         this.blocks = blocks;
+        this.reads = ChunkReads.of(blocks);
         if (maxChunksInFlight < 1) {
             throw new IllegalArgumentException("maxChunksInFlight must be positive");
         }
@@ -133,18 +138,28 @@ public final class FileDownloader {
         Manifest manifest = fetched.manifest();
         List<NodeInfo> nodes = nodes();
         MessageDigest sha = Address.sha256();
-        Deque<CompletableFuture<byte[]>> window = new ArrayDeque<>();
+        Deque<CompletableFuture<ByteBuffer>> window = new ArrayDeque<>();
         List<Manifest.Chunk> chunks = manifest.chunks();
+        int slice = sliceSize();
         int next = 0;
         long done = 0;
         for (int i = 0; i < chunks.size(); i++) {
-            while (next < chunks.size() && window.size() < maxChunksInFlight) {
-                window.add(fetchChunk(chunks.get(next++), nodes));
+            // Whole slices only, so that each read batch is as large as the window allows.
+            while (next < chunks.size() && window.size() + Math.min(slice, chunks.size() - next) <= maxChunksInFlight) {
+                int n = Math.min(slice, chunks.size() - next);
+                window.addAll(fetchChunks(chunks.subList(next, next + n), nodes));
+                next += n;
             }
-            byte[] bytes = FileUploader.join(window.poll());
-            out.write(bytes);
+            ByteBuffer bytes = FileUploader.join(window.poll());
+            done += bytes.remaining();
+            if (bytes.hasArray()) {
+                out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            } else {
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.duplicate().get(copy);
+                out.write(copy);
+            }
             sha.update(bytes);
-            done += bytes.length;
             progress.progress(done, manifest.size());
         }
         out.flush();
@@ -164,32 +179,38 @@ public final class FileDownloader {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         AtomicLong done = new AtomicLong();
         List<CompletableFuture<Void>> writes = new ArrayList<>();
-        for (Manifest.Chunk chunk : manifest.chunks()) {
-            window.acquireUninterruptibly();
+        List<Manifest.Chunk> chunks = manifest.chunks();
+        int slice = sliceSize();
+        for (int from = 0; from < chunks.size() && failed.get() == null; from += slice) {
+            List<Manifest.Chunk> part = chunks.subList(from, Math.min(from + slice, chunks.size()));
+            window.acquireUninterruptibly(part.size());
             if (failed.get() != null) {
-                window.release();
                 break;
             }
-            long offset = manifest.offsetOf(chunk.order());
-            CompletableFuture<Void> write = fetchChunk(chunk, nodes).thenAccept(bytes -> {
-                try {
-                    ByteBuffer b = ByteBuffer.wrap(bytes);
-                    long at = offset;
-                    while (b.hasRemaining()) {
-                        at += channel.write(b, at);
+            List<CompletableFuture<ByteBuffer>> fetched = fetchChunks(part, nodes);
+            for (int k = 0; k < part.size(); k++) {
+                Manifest.Chunk chunk = part.get(k);
+                long offset = manifest.offsetOf(chunk.order());
+                CompletableFuture<Void> write = fetched.get(k).thenAccept(bytes -> {
+                    try {
+                        ByteBuffer b = bytes.duplicate();
+                        long at = offset;
+                        while (b.hasRemaining()) {
+                            at += channel.write(b, at);
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                window.release(digest.offer(chunk.order(), bytes));
-                progress.progress(done.addAndGet(bytes.length), manifest.size());
-            });
-            write.whenComplete((v, e) -> {
-                if (e != null && failed.compareAndSet(null, e)) {
-                    window.release(); // wakes the loop above, which then stops
-                }
-            });
-            writes.add(write);
+                    window.release(digest.offer(chunk.order(), bytes));
+                    progress.progress(done.addAndGet(bytes.remaining()), manifest.size());
+                });
+                write.whenComplete((v, e) -> {
+                    if (e != null && failed.compareAndSet(null, e)) {
+                        window.release(maxChunksInFlight); // wakes the loop above, which then stops
+                    }
+                });
+                writes.add(write);
+            }
         }
         // Wait for every started write, even after a failure, so none touches the channel late.
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
@@ -203,15 +224,29 @@ public final class FileDownloader {
         return digest.digest();
     }
 
-    /** One chunk, verified against its address (by the block client) and its declared size. */
-    private CompletableFuture<byte[]> fetchChunk(Manifest.Chunk chunk, List<NodeInfo> nodes) {
-        return blocks.getChunk(chunk.id(), nodes).thenApply(bytes -> {
-            if (bytes.length != chunk.size()) {
-                throw new CairnException(ErrorCode.HASH_MISMATCH, "chunk " + chunk.order() + " is "
-                        + bytes.length + " bytes, the manifest says " + chunk.size());
-            }
-            return bytes;
-        });
+    /**
+     * A slice of chunks, each verified against its address (by the block client) and its declared
+     * size; read in batches ({@link ChunkReads}), each chunk falling back to its own fail-over.
+     */
+    private List<CompletableFuture<ByteBuffer>> fetchChunks(List<Manifest.Chunk> part, List<NodeInfo> nodes) {
+        List<CompletableFuture<ByteBuffer>> fetched = reads.fetch(part, nodes);
+        List<CompletableFuture<ByteBuffer>> checked = new ArrayList<>(fetched.size());
+        for (int k = 0; k < part.size(); k++) {
+            Manifest.Chunk chunk = part.get(k);
+            checked.add(fetched.get(k).thenApply(bytes -> {
+                if (bytes.remaining() != chunk.size()) {
+                    throw new CairnException(ErrorCode.HASH_MISMATCH, "chunk " + chunk.order() + " is "
+                            + bytes.remaining() + " bytes, the manifest says " + chunk.size());
+                }
+                return bytes;
+            }));
+        }
+        return checked;
+    }
+
+    /** Chunks asked for together: at most half the window, so the next slice is on its way while one is written. */
+    int sliceSize() {
+        return Math.max(1, Math.min(MAX_SLICE, maxChunksInFlight / 2));
     }
 
     private static void checkDigest(Manifest manifest, byte[] digest) {

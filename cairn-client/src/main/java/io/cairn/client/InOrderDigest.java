@@ -1,6 +1,7 @@
 package io.cairn.client;
 
 import io.cairn.core.Address;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,28 +20,32 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class InOrderDigest {
     private final MessageDigest sha = Address.sha256();
-    private final Map<Integer, byte[]> early = new HashMap<>();
+    private final Map<Integer, ByteBuffer> early = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private int next;
     private long bytes;
 
     /** Offers chunk number {@code order} (from 0); returns how many chunks were consumed by this call. */
-    int offer(int order, byte[] chunk) {
+    int offer(int order, ByteBuffer chunk) {
         lock.lock();
         try {
             if (order < next || early.containsKey(order)) {
                 throw new IllegalStateException("chunk " + order + " offered twice");
             }
-            early.put(order, chunk);
+            early.put(order, chunk.duplicate());
             int consumed = 0;
-            for (byte[] due; (due = early.remove(next)) != null; next++, consumed++) {
+            for (ByteBuffer due; (due = early.remove(next)) != null; next++, consumed++) {
+                bytes += due.remaining();
                 sha.update(due);
-                bytes += due.length;
             }
             return consumed;
         } finally {
             lock.unlock();
         }
+    }
+
+    int offer(int order, byte[] chunk) {
+        return offer(order, ByteBuffer.wrap(chunk));
     }
 
     /** How many chunks have been consumed, in order. */

@@ -35,6 +35,7 @@ import io.cairn.node.storage.DeleteBlockRoute;
 import io.cairn.node.storage.GetBlockRoute;
 import io.cairn.node.storage.InventoryRoute;
 import io.cairn.node.storage.LeaseRenewal;
+import io.cairn.node.storage.ReadBlocksRoute;
 import io.cairn.node.storage.LeasesRoute;
 import io.cairn.node.storage.PullRoute;
 import io.cairn.node.storage.PutBlockRoute;
@@ -274,7 +275,8 @@ public final class CairnNode implements AutoCloseable {
     private static Router routes(NodeConfig config, NodeId id, Clock clock, BlockStore store, Membership membership,
                                  Gossiper gossiper, NodeMetrics metrics, ClusterAuth auth, BlockFetcher fetcher,
                                  DistributeService distribute) {
-        GetBlockRoute getBlock = new GetBlockRoute(store, new LeaseRenewal(store, clock));
+        LeaseRenewal renewal = new LeaseRenewal(store, clock);
+        GetBlockRoute getBlock = new GetBlockRoute(store, renewal);
         FileRoute file = new FileRoute(fetcher, config.fileReadAheadChunks());
         Router router = new Router();
         if (distribute != null) {
@@ -293,6 +295,7 @@ public final class CairnNode implements AutoCloseable {
                 .add("HEAD", "/blocks/{address}", getBlock)
                 .add("PUT", "/blocks/{address}", new PutBlockRoute(store, clock, putLimiter))
                 .add("POST", "/blocks", new PutBlocksRoute(store, clock, putLimiter))
+                .add("POST", "/blocks/read", new ReadBlocksRoute(store, renewal))
                 .add("GET", "/files/{address}", file)
                 .add("HEAD", "/files/{address}", file)
                 .add("GET", "/health", new BasicRoutes.Health(gossiper::refusedBecause))

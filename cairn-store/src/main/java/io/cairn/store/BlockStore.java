@@ -1,6 +1,8 @@
 package io.cairn.store;
 
 import io.cairn.core.Address;
+import io.cairn.core.CairnException;
+import io.cairn.core.ErrorCode;
 import io.cairn.core.HashedBlock;
 import io.cairn.core.Lease;
 import java.io.Closeable;
@@ -74,6 +76,41 @@ public interface BlockStore extends Closeable {
             return Optional.empty();
         }
         return read(address).map(b -> new BlockView(b, lease.get().expiresEpochSecond(), null));
+    }
+
+    /**
+     * {@link #readView} for many blocks at once (the read batch, {@code POST /blocks/read}): one
+     * view or null per address, in order, with the same checks. The caller closes every view. Refused with TOO_LARGE, before
+     * any block is read, when the blocks present add up to more than {@code maxBytes}.
+     */
+    default java.util.List<BlockView> readViews(java.util.List<Address> addresses, long maxBytes) {
+        long total = 0;
+        for (Address a : addresses) {
+            total += Math.max(0, sizeOf(a));
+        }
+        if (total > maxBytes) {
+            throw tooLargeBatch(maxBytes);
+        }
+        java.util.List<BlockView> out = new java.util.ArrayList<>(addresses.size());
+        try {
+            for (Address a : addresses) {
+                out.add(readView(a).orElse(null));
+            }
+        } catch (RuntimeException e) {
+            out.forEach(v -> {
+                if (v != null) {
+                    v.close();
+                }
+            });
+            throw e;
+        }
+        return out;
+    }
+
+    /** The refusal of a read batch whose blocks add up to more than {@code maxBytes}. */
+    static CairnException tooLargeBatch(long maxBytes) {
+        return new CairnException(ErrorCode.TOO_LARGE, "the blocks asked for add up to more than "
+                + maxBytes + " bytes; ask for fewer at a time");
     }
 
     /**
