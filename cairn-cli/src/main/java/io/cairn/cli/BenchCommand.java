@@ -100,8 +100,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--lease", paramLabel = "SECONDS|never", description = "lease of the written blocks (default: the node's)")
     String lease;
 
-    @Option(names = "--http", paramLabel = "jetty|jdk", defaultValue = "jetty",
-            description = "the client's HTTP stack: jetty (what cairn uses) or jdk (java.net.http, for comparison)")
+    @Option(names = "--http", paramLabel = "jetty|jdk|blocking", defaultValue = "jetty",
+            description = "the client's HTTP stack: jetty (what cairn uses), jdk (java.net.http, for comparison) or, for get,"
+                    + " blocking (each worker does its own socket I/O: the least scheduling of the generator's own)")
     String httpStack;
 
     @Option(names = "--json", description = "print the result as one JSON object")
@@ -138,11 +139,17 @@ final class BenchCommand implements Callable<Integer> {
             throw usage(e.getMessage());
         }
         String key = plain ? null : client.clusterKey();
-        if (!httpStack.equals("jetty") && !httpStack.equals("jdk")) {
-            throw usage("--http must be jetty or jdk");
+        if (!httpStack.equals("jetty") && !httpStack.equals("jdk") && !httpStack.equals("blocking")) {
+            throw usage("--http must be jetty, jdk or blocking");
         }
-        try (io.cairn.client.Transport transport = httpStack.equals("jdk") ? new io.cairn.client.bench.JdkTransport(key)
-                : JettyTransport.builder().clusterKey(key).maxInFlightPerNode(connections).build()) {
+        if (httpStack.equals("blocking") && mode != BenchRun.Mode.GET) {
+            throw usage("--http blocking is for get runs");
+        }
+        try (io.cairn.client.Transport transport = switch (httpStack) {
+            case "jdk" -> new io.cairn.client.bench.JdkTransport(key);
+            case "blocking" -> new io.cairn.client.bench.BlockingTransport(key);
+            default -> JettyTransport.builder().clusterKey(key).maxInFlightPerNode(connections).build();
+        }) {
             ClusterView view = plain ? null : new ClusterView(transport, List.of(client.node), Clock.SYSTEM);
             BlockClient blockClient = plain ? null : new BlockClient(transport, ReplicationPolicy.DEFAULT, HttpCall.DEFAULT_TIMEOUT);
             BenchRun run = new BenchRun(config, transport, view, blockClient, plain ? client.node : null);

@@ -57,6 +57,39 @@ class BenchCommandTest extends ThreeNodeSuite {
     }
 
     @Test
+    void getOverTheBlockingTransportVerifiesEveryBlockOpenAndClosedLoop() throws IOException {
+        Cli closed = Cli.run("bench", "get", "--node", node, "--cluster-key-file", keyFile.toString(), "--count", "50",
+                "-c", "4", "--blocks", "8", "--seed", "11", "--size", "16KiB", "--http", "blocking", "--json");
+        assertThat(closed.exit()).as(closed.toString()).isZero();
+        var c = Json.MAPPER.readTree(closed.stdout());
+        assertThat(c.get("ops").asLong()).isEqualTo(50);
+        assertThat(c.get("errors").asLong()).isZero();
+        assertThat(c.get("bytes").asLong()).isEqualTo(50L * 16384);
+
+        Cli open = Cli.run("bench", "get", "--node", node, "--cluster-key-file", keyFile.toString(), "--count", "40",
+                "-c", "4", "--blocks", "8", "--seed", "11", "--size", "16KiB", "--no-prepare", "--rate", "400",
+                "--http", "blocking", "--json");
+        assertThat(open.exit()).as(open.toString()).isZero();
+        var o = Json.MAPPER.readTree(open.stdout());
+        assertThat(o.get("ops").asLong()).isEqualTo(40);
+        assertThat(o.get("errors").asLong()).isZero();
+        assertThat(o.get("startLagMs")).isNotNull();
+    }
+
+    @Test
+    void getOverTheBlockingTransportCountsMissingBlocksAsErrors() throws IOException {
+        // --no-prepare with a seed nobody wrote: every GET finds nothing, and says so
+        Cli r = Cli.run("bench", "get", "--node", node, "--cluster-key-file", keyFile.toString(), "--count", "6",
+                "-c", "2", "--blocks", "3", "--seed", "424242", "--size", "1KiB", "--no-prepare", "--http", "blocking", "--json");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        var j = Json.MAPPER.readTree(r.stdout());
+        assertThat(j.get("errors").asLong()).isEqualTo(6);
+        assertThat(j.get("ops").asLong()).isZero();
+        assertThat(j.get("firstError").asText()).contains("not found on any of 3 nodes");
+        assertThat(r.stderr()).startsWith("cairn: 6 of 6 operations failed");
+    }
+
+    @Test
     void driveStoreSendsBsonChunksToEveryNodeInTurn() {
         Cli r = Cli.run("bench", "drive-store", "--node", node, "--cluster-key-file", keyFile.toString(),
                 "--count", "30", "-c", "3", "--duration", "20s", "--size", "4KiB", "--seed", "9", "--json");
@@ -90,6 +123,8 @@ class BenchCommandTest extends ThreeNodeSuite {
             {"bench", "put", "--node", node, "--rate", "-1"},
             {"bench", "put", "--node", node, "--plain"},
             {"bench", "get", "--node", node, "--http", "curl"},
+            {"bench", "put", "--node", node, "--http", "blocking"},
+            {"bench", "mixed", "--node", node, "--http", "blocking"},
             {"bench", "put", "--node", node, "--frobnicate"},
         };
         for (String[] args : bad) {
