@@ -168,10 +168,16 @@ if [ "$SKIP_BIG" != 1 ]; then
   http_serves /big.bin $((BIG_FILE_MIB * 1048576))   # and the page cache is warm, as the cluster's is
   CURL_BPS="$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$NGINX_PORT/big.bin")"
   CURL_MBS="$(awk -v b="$CURL_BPS" 'BEGIN {printf "%.1f", b / 1e6}')"
+  # Twice: the store writes with direct I/O, so the first read of a block just put comes from the
+  # disk (the host's cache on these VMs), while nginx's file is in the page cache; the second get
+  # reads what the first brought into the cache, as nginx does (DECISIONS 102).
   T0=$(date +%s.%N); ./cairn get "$ADDR" --node "$NODE" --cluster-key-file "$KEY" -o - >/dev/null; T1=$(date +%s.%N)
   GET_MBS="$(awk -v a="$T0" -v b="$T1" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / (b - a)}')"
+  T0=$(date +%s.%N); ./cairn get "$ADDR" --node "$NODE" --cluster-key-file "$KEY" -o - >/dev/null; T1=$(date +%s.%N)
+  GET2_MBS="$(awk -v a="$T0" -v b="$T1" -v m="$BIG_FILE_MIB" 'BEGIN {printf "%.1f", m * 1.048576 / (b - a)}')"
   echo "dd conv=fdatasync $DD_MBS MB/s | cairn put $PUT_MBS MB/s | ratio $(ratio "$PUT_MBS" "$DD_MBS") (bar >= 0.25)"
   echo "curl from nginx $CURL_MBS MB/s | cairn get $GET_MBS MB/s | ratio $(ratio "$GET_MBS" "$CURL_MBS") (bar >= 0.30)"
+  echo "         the same get again (blocks now in the page cache): $GET2_MBS MB/s | ratio $(ratio "$GET2_MBS" "$CURL_MBS")"
   echo "(cairn put/get times include the CLI's JVM start; MB = 10^6 B)"
   stop_cluster 5
 fi
