@@ -80,8 +80,9 @@ public interface BlockStore extends Closeable {
 
     /**
      * {@link #readView} for many blocks at once (the read batch, {@code POST /blocks/read}): one
-     * view or null per address, in order, with the same checks. The caller closes every view. Refused with TOO_LARGE, before
-     * any block is read, when the blocks present add up to more than {@code maxBytes}.
+     * view or null per address, in order, with the same checks. The caller closes every view.
+     * Refused with TOO_LARGE, before any block is read, when the blocks present add up to more
+     * than {@code maxBytes}.
      */
     default java.util.List<BlockView> readViews(java.util.List<Address> addresses, long maxBytes) {
         long total = 0;

@@ -15,9 +15,8 @@ import org.eclipse.jetty.http.HttpHeader;
 /**
  * {@code POST /blocks/read}: several blocks in one answer, the read batch ({@link BlockReads} has
  * the format). Each address gets what {@code GET /blocks/{address}} would give: the verified bytes
- * of a live copy ({@link BlockStore#readViews}: from the segment mapping when in memory, else read
- * together with direct I/O; checked against its CRC32C either way, and lent without a copy)
- * and a lease renewal when due, or {@link BlockReads#ABSENT} where that GET would be a 404. So a
+ * of a live copy ({@link BlockStore#readViews}: a view of the segment mapping, checked against its
+ * CRC32C, lent without a copy) and a lease renewal when due, or {@link BlockReads#ABSENT} where that GET would be a 404. So a
  * batch never fails for one missing block; the client asks elsewhere for the absent ones.
  *
  * <p>Refused whole, with nothing read: a body that is not {@link BlockReads#REQUEST_TYPE} or not
