@@ -23,6 +23,7 @@ PUT_COUNT="${PUT_COUNT:-100000}"
 GET_COUNT="${GET_COUNT:-10000000}"
 BLOCKS="${BLOCKS:-2000}"
 BIG_FILE_MIB="${BIG_FILE_MIB:-1024}"
+WARM_MIB="${WARM_MIB:-$BIG_FILE_MIB}"
 # -Xms as -Xmx: the heap the bar allows, taken up front. Left to grow, G1 ran the cluster in a
 # 102 MB heap whose 40 MB of live data started a concurrent mark every ~3 s, each with an 8-19 ms
 # remark pause (21 cycles in one run, against 1 with -Xms256m).
@@ -156,9 +157,12 @@ if [ "$SKIP_BIG" != 1 ]; then
   DD_MBS="$(dd_mbs "$WORK/www/big.bin" "$BIG_FILE_MIB")"
   start_cluster 5
   # Warm the cluster's JIT as the PUT and GET steps above do (a running cluster is warm; a fresh
-  # JVM spent about a quarter of its CPU in C2 during the first 1 GiB): a 256 MiB file of other
-  # bytes put and read back. The CLI stays cold: every `cairn put`/`get` is a new JVM, as a user's is.
-  head -c $((256 * 1048576)) /dev/urandom >"$WORK/warm.bin"
+  # JVM spent about a quarter of its CPU in C2 during the first 1 GiB): a file of other bytes put
+  # and read back, as large as the measured one. 256 MiB was not enough: the 1 GiB put after it
+  # cost the cluster 7.7-8.0 s of CPU (6.9-7.1 s wall) against 5.9-6.7 s (5.7-6.5 s) after a
+  # 1 GiB warm-up (alternating fresh clusters, 2026-11-22, docs/BENCHMARKS.md). The CLI stays
+  # cold: every `cairn put`/`get` is a new JVM, as a user's is.
+  head -c $((WARM_MIB * 1048576)) /dev/urandom >"$WORK/warm.bin"
   WARM_ADDR="$(cairn_cli put "$WORK/warm.bin" --node "$NODE" --cluster-key-file "$KEY")"
   cairn_cli get "$WARM_ADDR" --node "$NODE" --cluster-key-file "$KEY" -o - >/dev/null; rm -f "$WORK/warm.bin"; sync
   # The bar names `./cairn put` and `./cairn get`: these two go through the launcher, as a user's
