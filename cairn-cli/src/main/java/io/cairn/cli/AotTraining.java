@@ -39,6 +39,8 @@ import java.util.zip.GZIPOutputStream;
 public final class AotTraining {
     static final int FILES = 240;
     static final long SEED = 79;
+    /** Where the commands' messages go: the training prints nothing. */
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     /** Chunks of the file put and read back: enough for batches of writes and reads to form. */
     static final int PUT_CHUNKS = 160;
 
@@ -107,12 +109,11 @@ public final class AotTraining {
         server.start();
         try {
             String master = self.formatted(server.getAddress().getPort());
-            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
             Path target = dir.resolve("target");
             for (String[] args : List.of(new String[] {"--version"}, new String[] {"sync", "--help"},
                     new String[] {"sync", "--master", master, "--to", target.toString()},
                     new String[] {"sync", "--master", master, "--to", target.toString(), "--delete"})) {
-                Main.run(args, java.io.InputStream.nullInputStream(), OutputStream.nullOutputStream(), quiet, false);
+                Main.run(args, java.io.InputStream.nullInputStream(), OutputStream.nullOutputStream(), QUIET, false);
             }
         } finally {
             server.stop(0);
@@ -131,7 +132,6 @@ public final class AotTraining {
         random.nextBytes(content);
         Path file = dir.resolve("put.bin");
         Files.write(file, content);
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try (LocalCluster cluster = LocalCluster.start("127.0.0.1", 0, dir.resolve("cluster"), 3, null);
              io.cairn.client.JettyTransport transport = new io.cairn.client.JettyTransport(null)) {
             if (!cluster.awaitAlive(transport, 3, java.time.Duration.ofSeconds(20))) {
@@ -140,13 +140,13 @@ public final class AotTraining {
             String node = cluster.node(0).url().toString();
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
             if (Main.run(new String[] {"put", file.toString(), "--node", node}, java.io.InputStream.nullInputStream(),
-                    printed, quiet, false) != Main.EXIT_OK) {
+                    printed, QUIET, false) != Main.EXIT_OK) {
                 return;
             }
             String address = printed.toString(StandardCharsets.UTF_8).strip();
             for (String[] args : List.of(new String[] {"get", address, "--node", node, "-o", dir.resolve("got.bin").toString()},
                     new String[] {"get", address, "--node", node, "-o", "-"})) {
-                Main.run(args, java.io.InputStream.nullInputStream(), OutputStream.nullOutputStream(), quiet, false);
+                Main.run(args, java.io.InputStream.nullInputStream(), OutputStream.nullOutputStream(), QUIET, false);
             }
         }
     }

@@ -130,6 +130,18 @@ public final class Exchange {
     }
 
     /** A query parameter, or null. */
+    /**
+     * Refuses (400) a request whose {@code Content-Type} is not {@code expected}: the media type
+     * compared without case, parameters such as {@code charset} ignored.
+     */
+    public void requireMediaType(String expected, String what) {
+        String type = header("Content-Type");
+        String mediaType = type == null ? "" : type.split(";", 2)[0].strip();
+        if (!mediaType.equalsIgnoreCase(expected)) {
+            throw new CairnException(ErrorCode.BAD_REQUEST, what + " is sent as " + expected);
+        }
+    }
+
     public String query(String name) {
         if (query == null) {
             query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);

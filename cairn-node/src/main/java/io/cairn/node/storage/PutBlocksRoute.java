@@ -38,11 +38,7 @@ public final class PutBlocksRoute implements Route {
     @Override
     public void handle(Exchange ex) throws Exception {
         Lease lease = Lease.parseHeader(ex.header(PutBlockRoute.LEASE_HEADER), clock.now());
-        String type = ex.header("Content-Type");
-        String mediaType = type == null ? "" : type.split(";", 2)[0].strip();
-        if (!mediaType.equalsIgnoreCase(BlockBatch.CONTENT_TYPE)) {
-            throw new CairnException(ErrorCode.BAD_REQUEST, "a batch is sent as " + BlockBatch.CONTENT_TYPE);
-        }
+        ex.requireMediaType(BlockBatch.CONTENT_TYPE, "a batch");
         byte[] body = ex.readBody(BlockBatch.MAX_BODY_BYTES);
         List<BlockBatch.Frame> frames = BlockBatch.parse(ByteBuffer.wrap(body));
         List<HashedBlock> blocks = new ArrayList<>(frames.size());

@@ -2,8 +2,6 @@ package io.cairn.node.storage;
 
 import io.cairn.core.Address;
 import io.cairn.core.BlockReads;
-import io.cairn.core.CairnException;
-import io.cairn.core.ErrorCode;
 import io.cairn.node.http.Exchange;
 import io.cairn.node.http.Route;
 import io.cairn.store.BlockStore;
@@ -37,11 +35,7 @@ public final class ReadBlocksRoute implements Route {
 
     @Override
     public void handle(Exchange ex) throws Exception {
-        String type = ex.header("Content-Type");
-        String mediaType = type == null ? "" : type.split(";", 2)[0].strip();
-        if (!mediaType.equalsIgnoreCase(BlockReads.REQUEST_TYPE)) {
-            throw new CairnException(ErrorCode.BAD_REQUEST, "a read batch is sent as " + BlockReads.REQUEST_TYPE);
-        }
+        ex.requireMediaType(BlockReads.REQUEST_TYPE, "a read batch");
         List<Address> addresses = BlockReads.parseRequest(ByteBuffer.wrap(ex.readBody(BlockReads.MAX_REQUEST_BYTES)));
         List<BlockView> views = store.readViews(addresses, BlockReads.MAX_REPLY_BYTES);
         boolean lent = false;
