@@ -129,7 +129,6 @@ public final class Exchange {
         return request.getHeaders().get(name);
     }
 
-    /** A query parameter, or null. */
     /**
      * Refuses (400) a request whose {@code Content-Type} is not {@code expected}: the media type
      * compared without case, parameters such as {@code charset} ignored.
@@ -142,6 +141,7 @@ public final class Exchange {
         }
     }
 
+    /** A query parameter, or null. */
     public String query(String name) {
         if (query == null) {
             query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
@@ -193,6 +193,67 @@ public final class Exchange {
         }
         bytesIn += n;
         return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    /**
+     * The whole body, at most {@code maxBytes}, in pooled direct memory ({@link BodyBuffers}) when
+     * its length is declared and the pool lends that much; otherwise in the heap, as
+     * {@link #readBody} reads it. The caller closes it once nothing refers to its bytes any more.
+     */
+    public BodyBuffers.Body readPooledBody(int maxBytes) throws IOException {
+        long declared = request.getLength();
+        if (declared > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        BodyBuffers.Body body = declared > 0 ? BodyBuffers.SHARED.acquire((int) declared) : null;
+        if (body == null) {
+            return BodyBuffers.Body.heap(readBody(maxBytes));
+        }
+        boolean filled = false;
+        try {
+            fill(body.bytes(), maxBytes);
+            filled = true;
+            return body;
+        } finally {
+            if (!filled) {
+                body.close();
+            }
+        }
+    }
+
+    /** Copies the body's chunks, as the connection delivers them, into {@code into}'s remaining space. */
+    private void fill(ByteBuffer into, int maxBytes) throws IOException {
+        ByteBuffer to = into.duplicate();
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                try (Blocker.Runnable ready = Blocker.runnable()) {
+                    request.demand(ready);
+                    ready.block();
+                }
+                continue;
+            }
+            try {
+                if (Content.Chunk.isFailure(chunk)) {
+                    Throwable failure = chunk.getFailure();
+                    throw failure instanceof IOException io ? io : new IOException(failure);
+                }
+                ByteBuffer piece = chunk.getByteBuffer();
+                if (piece.remaining() > to.remaining()) {
+                    throw tooLarge(maxBytes); // more than declared: the framing would not allow it
+                }
+                to.put(piece);
+                if (chunk.isLast()) {
+                    break;
+                }
+            } finally {
+                chunk.release();
+            }
+        }
+        if (to.hasRemaining()) {
+            throw new IOException("the body ended after " + to.position() + " of its " + to.limit() + " declared bytes");
+        }
+        bytesIn += to.position();
     }
 
     /** The body as JSON, at most {@code maxBytes}; malformed JSON is a BAD_REQUEST. */

@@ -7,10 +7,10 @@ import io.cairn.core.ErrorCode;
 import io.cairn.core.HashedBlock;
 import io.cairn.core.Json;
 import io.cairn.core.Lease;
+import io.cairn.node.http.BodyBuffers;
 import io.cairn.node.http.Exchange;
 import io.cairn.node.http.Route;
 import io.cairn.store.BlockStore;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,25 +39,28 @@ public final class PutBlocksRoute implements Route {
     public void handle(Exchange ex) throws Exception {
         Lease lease = Lease.parseHeader(ex.header(PutBlockRoute.LEASE_HEADER), clock.now());
         ex.requireMediaType(BlockBatch.CONTENT_TYPE, "a batch");
-        byte[] body = ex.readBody(BlockBatch.MAX_BODY_BYTES);
-        List<BlockBatch.Frame> frames = BlockBatch.parse(ByteBuffer.wrap(body));
-        List<HashedBlock> blocks = new ArrayList<>(frames.size());
-        for (BlockBatch.Frame f : frames) {
-            HashedBlock b = HashedBlock.of(f.content());
-            if (!b.address().equals(f.address())) {
-                throw new CairnException(ErrorCode.HASH_MISMATCH, "block " + blocks.size() + " of the batch does not hash to " + f.address());
-            }
-            blocks.add(b);
-        }
-        limiter.acquire(ex, blocks.size()); // after the hashes: a refused batch costs no tokens, its blocks resent singly pay once
-        List<BlockStore.PutOutcome> outcomes = store.putAll(blocks, lease);
         var reply = Json.MAPPER.createObjectNode();
-        var results = reply.putArray("results");
-        for (int i = 0; i < blocks.size(); i++) {
-            var r = results.addObject();
-            r.put("address", blocks.get(i).address().hex());
-            r.put("size", blocks.get(i).size());
-            r.put("created", outcomes.get(i) == BlockStore.PutOutcome.CREATED);
+        // Pooled direct memory (BodyBuffers): hashed in place, copied once into the store, and
+        // given back before the answer; nothing refers to it after putAll returns.
+        try (BodyBuffers.Body body = ex.readPooledBody(BlockBatch.MAX_BODY_BYTES)) {
+            List<BlockBatch.Frame> frames = BlockBatch.parse(body.bytes());
+            List<HashedBlock> blocks = new ArrayList<>(frames.size());
+            for (BlockBatch.Frame f : frames) {
+                HashedBlock b = HashedBlock.of(f.content());
+                if (!b.address().equals(f.address())) {
+                    throw new CairnException(ErrorCode.HASH_MISMATCH, "block " + blocks.size() + " of the batch does not hash to " + f.address());
+                }
+                blocks.add(b);
+            }
+            limiter.acquire(ex, blocks.size()); // after the hashes: a refused batch costs no tokens, its blocks resent singly pay once
+            List<BlockStore.PutOutcome> outcomes = store.putAll(blocks, lease);
+            var results = reply.putArray("results");
+            for (int i = 0; i < blocks.size(); i++) {
+                var r = results.addObject();
+                r.put("address", blocks.get(i).address().hex());
+                r.put("size", blocks.get(i).size());
+                r.put("created", outcomes.get(i) == BlockStore.PutOutcome.CREATED);
+            }
         }
         ex.respondJson(200, reply);
     }

@@ -14,16 +14,23 @@ import io.cairn.core.Lease;
 import io.cairn.node.CairnNode;
 import io.cairn.node.Http;
 import io.cairn.node.TestNodes;
+import io.cairn.node.http.BodyBuffers;
 import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -423,5 +430,57 @@ class BatchPutTest {
             assertResults(r, blocks, true);
             assertThat(limited.store().blockCount()).isEqualTo(10);
         }
+    }
+
+    @Test
+    void batchBodiesAreReadIntoPooledMemoryThatIsGivenBackWhateverTheAnswer() {
+        long lentBefore = BodyBuffers.SHARED.lentBytes();
+        List<byte[]> good = blocks(5);
+        assertResults(send(post(url, batch(good))), good, true);
+        List<byte[]> bad = blocks(3);
+        List<Address> wrong = new ArrayList<>(bad.stream().map(Address::of).toList());
+        wrong.set(1, Address.of(bytes(7)));
+        assertError(send(post(url, batch(wrong, bad))), 422, "hash_mismatch");
+        byte[] ragged = Arrays.copyOf(batch(blocks(2)), 40);
+        assertError(send(post(url, ragged)), 400, "bad_request");
+        assertThat(BodyBuffers.SHARED.lentBytes()).as("seed %d", seed).isEqualTo(lentBefore);
+        assertThat(BodyBuffers.SHARED.pooledBytes()).as("seed %d", seed).isPositive();
+        blocksBefore += good.size();
+        usedBefore = node.store().space().usedBytes();
+        assertNoneReadable(url, bad);
+        assertNothingStored();
+    }
+
+    @Test
+    void aBatchWithoutContentLengthIsReadIntoTheHeapAndStored() {
+        List<byte[]> blocks = blocks(4);
+        byte[] body = batch(blocks);
+        HttpResponse<byte[]> chunked = send(at(url, "/blocks").header("Content-Type", BlockBatch.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+        assertResults(chunked, blocks, true);
+        for (byte[] b : blocks) {
+            assertThat(get(url, "/blocks/" + Address.of(b)).body()).isEqualTo(b);
+        }
+    }
+
+    @Test
+    void aBodyCutShortStoresNothingAndGivesItsPooledMemoryBack() throws Exception {
+        long lentBefore = BodyBuffers.SHARED.lentBytes();
+        byte[] body = batch(blocks(6));
+        for (int cut : new int[] {0, 1, BlockBatch.frameBytes(0) - 1, body.length / 2, body.length - 1}) {
+            try (Socket s = new Socket(url.getHost(), url.getPort())) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                out.write(("POST /blocks HTTP/1.1\r\nHost: x\r\nContent-Type: " + BlockBatch.CONTENT_TYPE
+                        + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body, 0, cut);
+                out.flush();
+                s.shutdownOutput(); // the client goes away halfway through its body
+                s.getInputStream().readAllBytes(); // whatever the node answers, it closes
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(BodyBuffers.SHARED.lentBytes()).as("seed %d cut %d", seed, cut).isEqualTo(lentBefore));
+        }
+        assertNothingStored();
     }
 }
