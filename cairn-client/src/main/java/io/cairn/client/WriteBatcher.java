@@ -2,6 +2,7 @@ package io.cairn.client;
 
 import io.cairn.core.Address;
 import io.cairn.core.BlockBatch;
+import io.cairn.core.DirectBuffers;
 import io.cairn.core.Json;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -152,14 +153,35 @@ final class WriteBatcher {
         for (Pending p : batch) {
             size += BlockBatch.frameBytes(p.bytes.remaining());
         }
-        ByteBuffer body = ByteBuffer.allocate(size);
+        // Built in pooled direct memory (DirectBuffers): no zeroed array per batch, and the socket
+        // takes it as it is where a heap body is copied again into a temporary direct buffer.
+        DirectBuffers.Lent lent = DirectBuffers.SHARED.acquire(size);
+        ByteBuffer body = lent != null ? lent.bytes() : ByteBuffer.allocate(size);
         for (Pending p : batch) {
             BlockBatch.writeFrame(body, p.address, p.bytes);
         }
         Map<String, String> headers = new HashMap<>(leaseHeaders(batch.getFirst().lease));
         headers.put("Content-Type", BlockBatch.CONTENT_TYPE);
         HttpCall call = new HttpCall("POST", q.node.resolve("/blocks"), headers, body.flip(), timeout, true);
-        return send.apply(call).handle((reply, e) -> {
+        CompletableFuture<HttpReply> sent;
+        try {
+            sent = send.apply(call);
+        } catch (RuntimeException e) {
+            if (lent != null) {
+                lent.abandon();
+            }
+            throw e;
+        }
+        return sent.handle((reply, e) -> {
+            if (lent != null) {
+                // Answered: the transport is done with the body. Failed: it may still be writing
+                // it out (an exchange cut off by a timeout), so the memory is never lent again.
+                if (e == null) {
+                    lent.close();
+                } else {
+                    lent.abandon();
+                }
+            }
             if (e == null && (reply.status() == 404 || reply.status() == 405)) {
                 q.batchUnsupported = true; // an older node: one PUT per block from now on
                 return sendSingly(q, batch);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cairn.core.Address;
 import io.cairn.core.BlockBatch;
 import io.cairn.core.CairnException;
+import io.cairn.core.DirectBuffers;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.Json;
 import java.net.URI;
@@ -1001,5 +1002,64 @@ class WriteBatcherTest {
     private static void assertStatusWithSeed(CompletableFuture<HttpReply> reply, int status, long seed) {
         assertThat(reply).as("seed %d", seed).isCompleted();
         assertThat(reply.join().status()).as("seed %d", seed).isEqualTo(status);
+    }
+
+    @Test
+    void aBatchBodyIsPooledDirectMemoryGivenBackOnceAnswered() {
+        long lentBefore = DirectBuffers.SHARED.lentBytes();
+        WriteBatcher batcher = batcher();
+        List<Block> blocks = blocks(4, 5000);
+        List<CompletableFuture<HttpReply>> replies = new ArrayList<>();
+        for (Block b : blocks) {
+            replies.add(put(batcher, NODE, b, null));
+        }
+        wire.get(0).reply.complete(status(201)); // the first went alone; the other three wait for it
+        Sent batch = wire.last();
+        assertThat(batch.isBatch()).isTrue();
+        assertThat(batch.call().body().isDirect()).as("seed %d", SEED).isTrue();
+        assertThat(batch.blocks()).as("seed %d", SEED).containsExactlyElementsOf(blocks.subList(1, 4));
+        assertThat(DirectBuffers.SHARED.lentBytes()).isGreaterThan(lentBefore);
+        batch.answerBatch();
+        assertThat(DirectBuffers.SHARED.lentBytes()).as("seed %d", SEED).isEqualTo(lentBefore);
+        replies.forEach(r -> assertStatus(r, 201));
+    }
+
+    @Test
+    void aBatchWhoseSendFailedAbandonsItsBodyWhichIsNeverLentAgain() {
+        long lentBefore = DirectBuffers.SHARED.lentBytes();
+        WriteBatcher batcher = batcher();
+        List<Block> blocks = blocks(3, 3000);
+        for (Block b : blocks) {
+            put(batcher, NODE, b, null);
+        }
+        wire.get(0).reply.complete(status(201));
+        Sent batch = wire.last();
+        long memory = java.lang.foreign.MemorySegment.ofBuffer(batch.call().body()).address();
+        batch.reply.completeExceptionally(new CairnException(ErrorCode.UNAVAILABLE, "timed out"));
+        assertThat(DirectBuffers.SHARED.lentBytes()).as("seed %d", SEED).isEqualTo(lentBefore);
+        try (DirectBuffers.Lent next = DirectBuffers.SHARED.acquire(batch.call().body().remaining())) {
+            assertThat(java.lang.foreign.MemorySegment.ofBuffer(next.bytes()).address()).as("seed %d", SEED).isNotEqualTo(memory);
+        }
+    }
+
+    @Test
+    void aSendThatThrowsGivesTheBodyUpAndFailsItsBlocks() {
+        long lentBefore = DirectBuffers.SHARED.lentBytes();
+        int[] calls = {0};
+        WriteBatcher batcher = new WriteBatcher(call -> {
+            if (calls[0]++ == 0) {
+                return wire.apply(call);
+            }
+            throw new IllegalStateException("transport closed");
+        }, TIMEOUT, 1, WriteBatcher.DEFAULT_MAX_BLOCKS, WriteBatcher.DEFAULT_MAX_BYTES);
+        List<Block> blocks = blocks(3, 2000);
+        List<CompletableFuture<HttpReply>> replies = new ArrayList<>();
+        for (Block b : blocks) {
+            replies.add(put(batcher, NODE, b, null));
+        }
+        wire.get(0).reply.complete(status(201));
+        assertThat(replies.get(1)).isCompletedExceptionally();
+        assertThat(replies.get(2)).isCompletedExceptionally();
+        assertThat(DirectBuffers.SHARED.lentBytes()).as("seed %d", SEED).isEqualTo(lentBefore);
     }
 }

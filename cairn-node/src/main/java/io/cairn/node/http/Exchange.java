@@ -1,6 +1,7 @@
 package io.cairn.node.http;
 
 import io.cairn.core.CairnException;
+import io.cairn.core.DirectBuffers;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.Json;
 import java.io.IOException;
@@ -196,18 +197,18 @@ public final class Exchange {
     }
 
     /**
-     * The whole body, at most {@code maxBytes}, in pooled direct memory ({@link BodyBuffers}) when
+     * The whole body, at most {@code maxBytes}, in pooled direct memory ({@link DirectBuffers}) when
      * its length is declared and the pool lends that much; otherwise in the heap, as
      * {@link #readBody} reads it. The caller closes it once nothing refers to its bytes any more.
      */
-    public BodyBuffers.Body readPooledBody(int maxBytes) throws IOException {
+    public DirectBuffers.Lent readPooledBody(int maxBytes) throws IOException {
         long declared = request.getLength();
         if (declared > maxBytes) {
             throw tooLarge(maxBytes);
         }
-        BodyBuffers.Body body = declared > 0 ? BodyBuffers.SHARED.acquire((int) declared) : null;
+        DirectBuffers.Lent body = declared > 0 ? DirectBuffers.SHARED.acquire((int) declared) : null;
         if (body == null) {
-            return BodyBuffers.Body.heap(readBody(maxBytes));
+            return DirectBuffers.Lent.heap(readBody(maxBytes));
         }
         boolean filled = false;
         try {

@@ -3,11 +3,11 @@ package io.cairn.node.storage;
 import io.cairn.core.BlockBatch;
 import io.cairn.core.CairnException;
 import io.cairn.core.Clock;
+import io.cairn.core.DirectBuffers;
 import io.cairn.core.ErrorCode;
 import io.cairn.core.HashedBlock;
 import io.cairn.core.Json;
 import io.cairn.core.Lease;
-import io.cairn.node.http.BodyBuffers;
 import io.cairn.node.http.Exchange;
 import io.cairn.node.http.Route;
 import io.cairn.store.BlockStore;
@@ -40,9 +40,9 @@ public final class PutBlocksRoute implements Route {
         Lease lease = Lease.parseHeader(ex.header(PutBlockRoute.LEASE_HEADER), clock.now());
         ex.requireMediaType(BlockBatch.CONTENT_TYPE, "a batch");
         var reply = Json.MAPPER.createObjectNode();
-        // Pooled direct memory (BodyBuffers): hashed in place, copied once into the store, and
+        // Pooled direct memory (DirectBuffers): hashed in place, copied once into the store, and
         // given back before the answer; nothing refers to it after putAll returns.
-        try (BodyBuffers.Body body = ex.readPooledBody(BlockBatch.MAX_BODY_BYTES)) {
+        try (DirectBuffers.Lent body = ex.readPooledBody(BlockBatch.MAX_BODY_BYTES)) {
             List<BlockBatch.Frame> frames = BlockBatch.parse(body.bytes());
             List<HashedBlock> blocks = new ArrayList<>(frames.size());
             for (BlockBatch.Frame f : frames) {

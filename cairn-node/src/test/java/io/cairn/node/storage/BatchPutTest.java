@@ -9,12 +9,12 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.cairn.core.Address;
 import io.cairn.core.BlockBatch;
+import io.cairn.core.DirectBuffers;
 import io.cairn.core.Json;
 import io.cairn.core.Lease;
 import io.cairn.node.CairnNode;
 import io.cairn.node.Http;
 import io.cairn.node.TestNodes;
-import io.cairn.node.http.BodyBuffers;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -434,7 +434,7 @@ class BatchPutTest {
 
     @Test
     void batchBodiesAreReadIntoPooledMemoryThatIsGivenBackWhateverTheAnswer() {
-        long lentBefore = BodyBuffers.SHARED.lentBytes();
+        long lentBefore = DirectBuffers.SHARED.lentBytes();
         List<byte[]> good = blocks(5);
         assertResults(send(post(url, batch(good))), good, true);
         List<byte[]> bad = blocks(3);
@@ -443,8 +443,8 @@ class BatchPutTest {
         assertError(send(post(url, batch(wrong, bad))), 422, "hash_mismatch");
         byte[] ragged = Arrays.copyOf(batch(blocks(2)), 40);
         assertError(send(post(url, ragged)), 400, "bad_request");
-        assertThat(BodyBuffers.SHARED.lentBytes()).as("seed %d", seed).isEqualTo(lentBefore);
-        assertThat(BodyBuffers.SHARED.pooledBytes()).as("seed %d", seed).isPositive();
+        assertThat(DirectBuffers.SHARED.lentBytes()).as("seed %d", seed).isEqualTo(lentBefore);
+        assertThat(DirectBuffers.SHARED.pooledBytes()).as("seed %d", seed).isPositive();
         blocksBefore += good.size();
         usedBefore = node.store().space().usedBytes();
         assertNoneReadable(url, bad);
@@ -465,7 +465,7 @@ class BatchPutTest {
 
     @Test
     void aBodyCutShortStoresNothingAndGivesItsPooledMemoryBack() throws Exception {
-        long lentBefore = BodyBuffers.SHARED.lentBytes();
+        long lentBefore = DirectBuffers.SHARED.lentBytes();
         byte[] body = batch(blocks(6));
         for (int cut : new int[] {0, 1, BlockBatch.frameBytes(0) - 1, body.length / 2, body.length - 1}) {
             try (Socket s = new Socket(url.getHost(), url.getPort())) {
@@ -479,7 +479,7 @@ class BatchPutTest {
                 s.getInputStream().readAllBytes(); // whatever the node answers, it closes
             }
             Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(BodyBuffers.SHARED.lentBytes()).as("seed %d cut %d", seed, cut).isEqualTo(lentBefore));
+                    .untilAsserted(() -> assertThat(DirectBuffers.SHARED.lentBytes()).as("seed %d cut %d", seed, cut).isEqualTo(lentBefore));
         }
         assertNothingStored();
     }

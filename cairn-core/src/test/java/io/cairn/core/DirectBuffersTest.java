@@ -1,4 +1,4 @@
-package io.cairn.node.http;
+package io.cairn.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,29 +13,29 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class BodyBuffersTest {
+class DirectBuffersTest {
     private static final int KIB = 1024;
     private static final int MIB = 1024 * 1024;
 
-    private static long address(BodyBuffers.Body body) {
+    private static long address(DirectBuffers.Lent body) {
         return MemorySegment.ofBuffer(body.bytes()).address();
     }
 
     @Test
     void sizesGoToTheSmallestPowerOfTwoClassFrom64KiB() {
-        assertThat(BodyBuffers.classOf(0)).isEqualTo(16);
-        assertThat(BodyBuffers.classOf(1)).isEqualTo(16);
-        assertThat(BodyBuffers.classOf(64 * KIB)).isEqualTo(16);
-        assertThat(BodyBuffers.classOf(64 * KIB + 1)).isEqualTo(17);
-        assertThat(BodyBuffers.classOf(4 * MIB)).isEqualTo(22);
-        assertThat(BodyBuffers.classOf(4 * MIB + 1)).isEqualTo(23);
-        assertThat(BodyBuffers.classOf(Integer.MAX_VALUE)).isEqualTo(31);
+        assertThat(DirectBuffers.classOf(0)).isEqualTo(16);
+        assertThat(DirectBuffers.classOf(1)).isEqualTo(16);
+        assertThat(DirectBuffers.classOf(64 * KIB)).isEqualTo(16);
+        assertThat(DirectBuffers.classOf(64 * KIB + 1)).isEqualTo(17);
+        assertThat(DirectBuffers.classOf(4 * MIB)).isEqualTo(22);
+        assertThat(DirectBuffers.classOf(4 * MIB + 1)).isEqualTo(23);
+        assertThat(DirectBuffers.classOf(Integer.MAX_VALUE)).isEqualTo(31);
     }
 
     @Test
     void aBodyIsDirectWithExactlyTheAskedLimitAndIsReusedWhenClosed() {
-        BodyBuffers pool = new BodyBuffers(8 * MIB, 8 * MIB);
-        BodyBuffers.Body first = pool.acquire(100_000);
+        DirectBuffers pool = new DirectBuffers(8 * MIB, 8 * MIB);
+        DirectBuffers.Lent first = pool.acquire(100_000);
         assertThat(first.pooled()).isTrue();
         assertThat(first.bytes().isDirect()).isTrue();
         assertThat(first.bytes().position()).isZero();
@@ -47,23 +47,23 @@ class BodyBuffersTest {
         assertThat(pool.lentBytes()).isZero();
         assertThat(pool.pooledBytes()).isEqualTo(128 * KIB);
 
-        try (BodyBuffers.Body again = pool.acquire(70_000)) { // the same class
+        try (DirectBuffers.Lent again = pool.acquire(70_000)) { // the same class
             assertThat(address(again)).isEqualTo(memory);
             assertThat(again.bytes().limit()).isEqualTo(70_000);
             assertThat(pool.pooledBytes()).isZero();
         }
-        try (BodyBuffers.Body other = pool.acquire(10)) { // another class: fresh memory
+        try (DirectBuffers.Lent other = pool.acquire(10)) { // another class: fresh memory
             assertThat(address(other)).isNotEqualTo(memory);
         }
     }
 
     @Test
     void pastTheLendingBoundTheCallerIsToldToUseTheHeap() {
-        BodyBuffers pool = new BodyBuffers(4 * MIB, 3 * MIB);
-        BodyBuffers.Body a = pool.acquire(2 * MIB);
+        DirectBuffers pool = new DirectBuffers(4 * MIB, 3 * MIB);
+        DirectBuffers.Lent a = pool.acquire(2 * MIB);
         assertThat(a).isNotNull();
         assertThat(pool.acquire(2 * MIB)).isNull();
-        BodyBuffers.Body b = pool.acquire(MIB);
+        DirectBuffers.Lent b = pool.acquire(MIB);
         assertThat(b).isNotNull();
         assertThat(pool.acquire(1)).isNull();
         assertThat(pool.acquire(Integer.MAX_VALUE)).isNull();
@@ -73,22 +73,32 @@ class BodyBuffersTest {
     }
 
     @Test
-    void whatIsGivenBackPastThePoolingBoundIsFreedAndItsMemoryUnusable() {
-        BodyBuffers pool = new BodyBuffers(MIB, 16 * MIB);
-        BodyBuffers.Body kept = pool.acquire(MIB);
-        BodyBuffers.Body freed = pool.acquire(MIB);
-        var stale = freed.bytes();
+    void whatIsGivenBackPastThePoolingBoundOrAbandonedIsNotReused() {
+        DirectBuffers pool = new DirectBuffers(MIB, 16 * MIB);
+        DirectBuffers.Lent kept = pool.acquire(MIB);
+        DirectBuffers.Lent dropped = pool.acquire(MIB);
+        long keptMemory = address(kept);
+        long droppedMemory = address(dropped);
         kept.close();
-        freed.close();
+        dropped.close();
         assertThat(pool.pooledBytes()).isEqualTo(MIB);
         assertThat(pool.lentBytes()).isZero();
-        assertThatThrownBy(() -> stale.get(0)).isInstanceOf(IllegalStateException.class); // its arena is closed
+
+        DirectBuffers.Lent again = pool.acquire(MIB);
+        assertThat(address(again)).isEqualTo(keptMemory);
+        again.abandon(); // someone may still read it: never lent again
+        again.close();
+        assertThat(pool.lentBytes()).isZero();
+        assertThat(pool.pooledBytes()).isZero();
+        try (DirectBuffers.Lent fresh = pool.acquire(MIB)) {
+            assertThat(address(fresh)).isNotIn(keptMemory, droppedMemory);
+        }
     }
 
     @Test
     void aHeapBodyWrapsItsArrayAndReturnsNothing() {
         byte[] bytes = {1, 2, 3};
-        try (BodyBuffers.Body body = BodyBuffers.Body.heap(bytes)) {
+        try (DirectBuffers.Lent body = DirectBuffers.Lent.heap(bytes)) {
             assertThat(body.pooled()).isFalse();
             assertThat(body.bytes().isDirect()).isFalse();
             assertThat(body.bytes().remaining()).isEqualTo(3);
@@ -97,13 +107,13 @@ class BodyBuffersTest {
 
     @Test
     void negativeSizesAreRefused() {
-        assertThatThrownBy(() -> new BodyBuffers(MIB, MIB).acquire(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DirectBuffers(MIB, MIB).acquire(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void concurrentBorrowersNeverShareMemoryAndTheAccountsBalance() throws Exception {
         long seed = 0xb0d1e5L;
-        BodyBuffers pool = new BodyBuffers(4 * MIB, 12 * MIB);
+        DirectBuffers pool = new DirectBuffers(4 * MIB, 12 * MIB);
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -112,7 +122,7 @@ class BodyBuffersTest {
                 done.add(threads.submit(() -> {
                     for (int i = 0; i < 500; i++) {
                         int size = 1 + random.nextInt(2 * MIB);
-                        try (BodyBuffers.Body body = pool.acquire(size)) {
+                        try (DirectBuffers.Lent body = pool.acquire(size)) {
                             if (body == null) {
                                 continue; // over the bound: a caller would read into the heap
                             }
