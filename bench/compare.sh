@@ -14,7 +14,7 @@
 #
 # Usage: bench/compare.sh            env: ROUNDS=2 SECONDS_EACH=15 PUT_COUNT=100000 BLOCKS=2000
 #                                         BIG_FILE_MIB=1024 NODE_OPTS="-Xms256m -Xmx256m" SKIP_BIG=0
-#                                         P99_WARMUP=30s
+#                                         P99_WARMUP=30s WARMUP=20s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-2}"
@@ -22,6 +22,12 @@ SECONDS_EACH="${SECONDS_EACH:-15}"
 PUT_COUNT="${PUT_COUNT:-100000}"
 GET_COUNT="${GET_COUNT:-10000000}"
 BLOCKS="${BLOCKS:-2000}"
+# Every measured `cairn bench` run first loads unmeasured for WARMUP in its own JVM (--warmup).
+# 5 s was too short: the generator's C2 compiler was still busy in the measured window, on the
+# same 2 cores as the cluster. Alternating on one 3-node cluster (2026-11-22, docs/BENCHMARKS.md,
+# "Eighth session"): PUT 2,528-2,904 PUT/s after 5 s against 3,845-4,262 after 25 s; GET
+# 18,095-18,240 against 19,870-20,225 GET/s after 20 s.
+WARMUP="${WARMUP:-20s}"
 BIG_FILE_MIB="${BIG_FILE_MIB:-1024}"
 WARM_MIB="${WARM_MIB:-$BIG_FILE_MIB}"
 # -Xms as -Xmx: the heap the bar allows, taken up front. Left to grow, G1 ran the cluster in a
@@ -89,12 +95,12 @@ for r in $(seq 1 "$ROUNDS"); do
   NAIVE="$("$JDK/bin/java" bench/NaiveFileWrites.java "$WORK/naive" "$PUT_COUNT" $CLIENTS "$SECONDS_EACH")"
   rm -rf "$WORK/naive"; sync
   NAIVE_OPS="$(echo "$NAIVE" | sed -E 's/.*= ([0-9.]+) files\/s.*/\1/')"
-  PUT_JSON="$(bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n "$PUT_COUNT" -d "${SECONDS_EACH}s" --warmup 5s)"
+  PUT_JSON="$(bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n "$PUT_COUNT" -d "${SECONDS_EACH}s" --warmup "$WARMUP")"
   PUT_OPS="$(echo "$PUT_JSON" | json 'd["opsPerSecond"]')"
   echo "round $r: naive $NAIVE_OPS files/s | cairn put $PUT_OPS ops/s (p50 $(echo "$PUT_JSON" | json 'd["latencyMs"]["p50"]') ms, p99 $(echo "$PUT_JSON" | json 'd["latencyMs"]["p99"]') ms, errors $(echo "$PUT_JSON" | json 'd["errors"]')) | ratio $(ratio "$PUT_OPS" "$NAIVE_OPS") (bar >= 1.00)"
   # The same with write batching off (DECISIONS 101): the 32 workers share one client, whose
   # batches coalesce their PUTs; 32 separate client processes would each send their own.
-  SINGLE_JSON="$(CLI_OPTS="-Dcairn.client.batchInFlight=0" bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n "$PUT_COUNT" -d "${SECONDS_EACH}s" --warmup 5s)"
+  SINGLE_JSON="$(CLI_OPTS="-Dcairn.client.batchInFlight=0" bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n "$PUT_COUNT" -d "${SECONDS_EACH}s" --warmup "$WARMUP")"
   SINGLE_OPS="$(echo "$SINGLE_JSON" | json 'd["opsPerSecond"]')"
   echo "         without write batches (one PUT per block per replica): $SINGLE_OPS ops/s | ratio $(ratio "$SINGLE_OPS" "$NAIVE_OPS")"
   CEILING_OPS="$(awk -v d="$DISK_MBS" 'BEGIN {printf "%.0f", d * 1e6 / (3 * 65536)}')"
@@ -110,11 +116,11 @@ NGINX_PORT="$(free_base 1)"; start_nginx
 http_serves "$(head -1 "$WORK/www/paths.txt")" 65536
 export PATHS_FILE="$WORK/www/paths.txt"
 wrk -t1 -c$CLIENTS -d3s -s bench/paths.lua "http://127.0.0.1:$NGINX_PORT" >/dev/null
-# Every measured `cairn bench` run first loads for 5 s unmeasured in its own JVM (--warmup), which
+# Every measured `cairn bench` run first loads for WARMUP unmeasured in its own JVM (--warmup), which
 # warms the cluster and the generator alike: a separate warm-up process left the measuring JVM
 # cold, and its JIT compiling on these 2 cores took CPU from the cluster it measured (PUT: 993
 # against 1,439-1,650 PUT/s with the in-process warm-up, 2026-11-22).
-GET_ARGS=(--blocks "$BLOCKS" --seed "$SEED" --no-prepare -c $CLIENTS -n "$GET_COUNT" -d "${SECONDS_EACH}s" --warmup 5s)
+GET_ARGS=(--blocks "$BLOCKS" --seed "$SEED" --no-prepare -c $CLIENTS -n "$GET_COUNT" -d "${SECONDS_EACH}s" --warmup "$WARMUP")
 PEAK=0
 for r in $(seq 1 "$ROUNDS"); do
   WRK_OUT="$(wrk -t1 -c$CLIENTS -d"${SECONDS_EACH}s" -s bench/paths.lua "http://127.0.0.1:$NGINX_PORT")"
