@@ -14,7 +14,7 @@
 #
 # Usage: bench/compare.sh            env: ROUNDS=2 SECONDS_EACH=15 PUT_COUNT=100000 BLOCKS=2000
 #                                         BIG_FILE_MIB=1024 NODE_OPTS="-Xms256m -Xmx256m" SKIP_BIG=0
-#                                         P99_WARMUP=30s WARMUP=20s
+#                                         P99_WARMUP=30s WARMUP=20s PUT_WARMUP=15s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-2}"
@@ -22,12 +22,13 @@ SECONDS_EACH="${SECONDS_EACH:-15}"
 PUT_COUNT="${PUT_COUNT:-100000}"
 GET_COUNT="${GET_COUNT:-10000000}"
 BLOCKS="${BLOCKS:-2000}"
-# Every measured `cairn bench` run first loads unmeasured for WARMUP in its own JVM (--warmup).
+# Every measured `cairn bench` run first loads unmeasured for WARMUP (PUT_WARMUP) in its own JVM.
 # 5 s was too short: the generator's C2 compiler was still busy in the measured window, on the
 # same 2 cores as the cluster. Alternating on one 3-node cluster (2026-11-22, docs/BENCHMARKS.md,
 # "Eighth session"): PUT 2,528-2,904 PUT/s after 5 s against 3,845-4,262 after 25 s; GET
 # 18,095-18,240 against 19,870-20,225 GET/s after 20 s.
 WARMUP="${WARMUP:-20s}"
+PUT_WARMUP="${PUT_WARMUP:-15s}"   # the PUT generator's compiling had mostly settled after 12-14 s
 BIG_FILE_MIB="${BIG_FILE_MIB:-1024}"
 WARM_MIB="${WARM_MIB:-$BIG_FILE_MIB}"
 # -Xms as -Xmx: the heap the bar allows, taken up front. Left to grow, G1 ran the cluster in a
@@ -44,6 +45,7 @@ JDK="$(dirname "$(dirname "$(readlink -f "$(ls -d /usr/lib/jvm/temurin-25*/bin/j
 WORK="$(mktemp -d /tmp/cairn-compare.XXXXXX)"
 UP_PID=""
 cleanup() {
+  set +e   # every step runs even if one fails (a full disk once stopped the cp below before the rm)
   [ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null && wait "$UP_PID" 2>/dev/null
   for f in "$WORK"/up*.log; do [ -f "$f" ] && cp "$f" /tmp/cairn-compare-$(basename "$f"); done
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
@@ -67,11 +69,11 @@ stop_cluster() {
   ERRORS_IN_LOG=$((ERRORS_IN_LOG + $(grep -c " ERROR " "$WORK/up$1.log" || true)))
 }
 source bench/nginx.sh   # cwd is the repository root (cd above)
-HEAP_OK="yes"; ERRORS_IN_LOG=0; BENCH_ERRORS=0
+HEAP_OK="yes"; ERRORS_IN_LOG=0
 bench() { # args... -> JSON on stdout; counts errors
   local out; out="$(cairn_cli bench "$@" --json)" || true
   [ -n "$out" ] || { echo "cairn bench $* printed nothing" >&2; exit 1; }
-  BENCH_ERRORS=$((BENCH_ERRORS + $(echo "$out" | json 'd["errors"]')))
+  echo "$out" | json 'd["errors"]' >>"$WORK/bench-errors"   # a file: bench often runs inside $(...)
   echo "$out"
 }
 
@@ -79,8 +81,6 @@ echo "date: $(date -u +%FT%TZ)  machine: $(nproc) cores, $(free -g | awk '/Mem/ 
 echo "disk: $(df -h "$WORK" | awk 'NR==2 {print $1, $2" total", $4" free"}'); nodes: $NODE_OPTS (one JVM per cluster)"
 
 # ---- 1. PUT ------------------------------------------------------------------------------------
-start_cluster 3
-C3_NODE="$NODE"; C3_KEY="$KEY"
 echo; echo "== PUT 64 KiB, 3 replicas, 3 nodes, $CLIENTS clients vs naive write+fsync+rename (1 copy), ${SECONDS_EACH}s each"
 # The disk's ceiling for this bar: the 3 nodes share this one disk, so every cairn PUT writes 3
 # copies (3 x 64 KiB) where the naive baseline writes one. Sequential durable writes (dd) bound
@@ -90,17 +90,24 @@ disk_ceiling_mbs() { # MiB -> MB/s of dd conv=fdatasync from random bytes in mem
   head -c "$(($1 * 1048576))" /dev/urandom >"$src"
   mbs="$(dd_mbs "$src" "$1")"; rm -f "$src"; echo "$mbs"
 }
+# Each PUT run gets a fresh 3-node cluster, removed after it: a warmed run writes about 19 GiB
+# (25 s at ~4k PUT/s, three 64 KiB copies each); four on one cluster filled the disk (507s).
+put_run() { # OUT_FILE -> JSON of one `cairn bench put` run in OUT_FILE (CLI_OPTS passes through)
+  start_cluster 3
+  bench put --node "$NODE" --cluster-key-file "$KEY" -c $CLIENTS -n "$PUT_COUNT" -d "${SECONDS_EACH}s" --warmup "$PUT_WARMUP" >"$1"
+  stop_cluster 3; rm -rf "$WORK/cluster3"
+}
 for r in $(seq 1 "$ROUNDS"); do
   DISK_MBS="$(disk_ceiling_mbs 512)"
   NAIVE="$("$JDK/bin/java" bench/NaiveFileWrites.java "$WORK/naive" "$PUT_COUNT" $CLIENTS "$SECONDS_EACH")"
   rm -rf "$WORK/naive"; sync
   NAIVE_OPS="$(echo "$NAIVE" | sed -E 's/.*= ([0-9.]+) files\/s.*/\1/')"
-  PUT_JSON="$(bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n "$PUT_COUNT" -d "${SECONDS_EACH}s" --warmup "$WARMUP")"
+  put_run "$WORK/put.json"; PUT_JSON="$(cat "$WORK/put.json")"
   PUT_OPS="$(echo "$PUT_JSON" | json 'd["opsPerSecond"]')"
   echo "round $r: naive $NAIVE_OPS files/s | cairn put $PUT_OPS ops/s (p50 $(echo "$PUT_JSON" | json 'd["latencyMs"]["p50"]') ms, p99 $(echo "$PUT_JSON" | json 'd["latencyMs"]["p99"]') ms, errors $(echo "$PUT_JSON" | json 'd["errors"]')) | ratio $(ratio "$PUT_OPS" "$NAIVE_OPS") (bar >= 1.00)"
   # The same with write batching off (DECISIONS 101): the 32 workers share one client, whose
   # batches coalesce their PUTs; 32 separate client processes would each send their own.
-  SINGLE_JSON="$(CLI_OPTS="-Dcairn.client.batchInFlight=0" bench put --node "$C3_NODE" --cluster-key-file "$C3_KEY" -c $CLIENTS -n "$PUT_COUNT" -d "${SECONDS_EACH}s" --warmup "$WARMUP")"
+  CLI_OPTS="-Dcairn.client.batchInFlight=0" put_run "$WORK/single.json"; SINGLE_JSON="$(cat "$WORK/single.json")"
   SINGLE_OPS="$(echo "$SINGLE_JSON" | json 'd["opsPerSecond"]')"
   echo "         without write batches (one PUT per block per replica): $SINGLE_OPS ops/s | ratio $(ratio "$SINGLE_OPS" "$NAIVE_OPS")"
   CEILING_OPS="$(awk -v d="$DISK_MBS" 'BEGIN {printf "%.0f", d * 1e6 / (3 * 65536)}')"
@@ -108,6 +115,8 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 # ---- 2. GET ------------------------------------------------------------------------------------
+start_cluster 3
+C3_NODE="$NODE"; C3_KEY="$KEY"
 echo; echo "== GET 64 KiB, $BLOCKS blocks over 3 nodes, $CLIENTS clients, hashes verified vs nginx serving the same files, ${SECONDS_EACH}s each"
 SEED=$RANDOM$RANDOM
 cairn_cli bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" --blocks "$BLOCKS" --seed "$SEED" --export "$WORK/www" \
@@ -191,4 +200,4 @@ if [ "$SKIP_BIG" != 1 ]; then
   echo "(cairn put/get times include the CLI's JVM start; MB = 10^6 B)"
   stop_cluster 5
 fi
-echo; echo "== nodes under $NODE_OPTS: out-of-memory: $([ "$HEAP_OK" = yes ] && echo none || echo "$HEAP_OK"); ERROR lines in node logs: $ERRORS_IN_LOG; failed bench operations: $BENCH_ERRORS"
+echo; echo "== nodes under $NODE_OPTS: out-of-memory: $([ "$HEAP_OK" = yes ] && echo none || echo "$HEAP_OK"); ERROR lines in node logs: $ERRORS_IN_LOG; failed bench operations: $(awk '{s += $1} END {print s + 0}' "$WORK/bench-errors" 2>/dev/null || echo 0)"
