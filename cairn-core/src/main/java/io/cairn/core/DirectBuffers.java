@@ -32,8 +32,8 @@ public final class DirectBuffers {
     static final int MIN_CLASS_BYTES = 64 * 1024;
     private static final int MIN_CLASS = 31 - Integer.numberOfLeadingZeros(MIN_CLASS_BYTES);
 
-    /** The process's pool: 32 MiB kept, 96 MiB lent at most. */
-    public static final DirectBuffers SHARED = new DirectBuffers(32L << 20, 96L << 20);
+    /** The process's pool: 64 MiB lent at most, 32 MiB kept: at most 96 MiB of direct memory in all. */
+    public static final DirectBuffers SHARED = new DirectBuffers(32L << 20, 64L << 20);
 
     private final long maxPooledBytes;
     private final long maxLentBytes;

@@ -30,6 +30,8 @@ public final class Exchange {
     public static final String JSON = "application/json";
     public static final String TEXT = "text/plain; charset=utf-8";
     private static final HttpField JSON_TYPE = new HttpField(HttpHeader.CONTENT_TYPE, JSON);
+    /** Of a body with a declared length, {@link #readBody} allocates this much before any byte arrives. */
+    static final int UPFRONT_BODY_BYTES = 1024 * 1024;
 
     private final Request request;
     private final Response response;
@@ -172,11 +174,14 @@ public final class Exchange {
             throw tooLarge(maxBytes);
         }
         InputStream in = Content.Source.asInputStream(request);
-        byte[] buf = new byte[declared >= 0 ? (int) declared : Math.min(maxBytes, 64 * 1024)];
+        // At most what is expected; and of a declared length only the first MiB up front, the rest
+        // as it arrives: a sender that declares 8 MiB and then trickles holds no 8 MiB of heap.
+        int expected = declared >= 0 ? (int) declared : maxBytes;
+        byte[] buf = new byte[Math.min(expected, declared >= 0 ? UPFRONT_BODY_BYTES : 64 * 1024)];
         int n = 0;
         while (true) {
             if (n == buf.length) {
-                if (declared >= 0 || n >= maxBytes) {
+                if (n >= expected) {
                     // Either all that was declared arrived, or the limit is reached: one more byte means too much.
                     int extra = in.read();
                     if (extra < 0) {
@@ -184,7 +189,7 @@ public final class Exchange {
                     }
                     throw tooLarge(maxBytes);
                 }
-                buf = Arrays.copyOf(buf, (int) Math.min(maxBytes, 2L * buf.length));
+                buf = Arrays.copyOf(buf, (int) Math.min(expected, 2L * buf.length));
             }
             int r = in.read(buf, n, buf.length - n);
             if (r < 0) {

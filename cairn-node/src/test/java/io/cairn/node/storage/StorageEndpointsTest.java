@@ -183,6 +183,37 @@ class StorageEndpointsTest {
     }
 
     @Test
+    void bodiesAroundTheUpFrontAllocationAreReadWhole() {
+        // A declared body is allocated 1 MiB up front and grown as the rest arrives.
+        int mib = 1024 * 1024;
+        int[] sizes = {mib - 1, mib, mib + 1, 2 * mib + 3, 3 * mib + 7};
+        for (int size : sizes) {
+            byte[] block = bytes(size);
+            String path = "/blocks/" + Address.of(block).hex();
+            assertThat(put(url, path, block).statusCode()).as("size %d", size).isEqualTo(201);
+            assertThat(get(url, path).body()).as("size %d", size).isEqualTo(block);
+        }
+        assertThat(node.store().blockCount()).isEqualTo(blocksBefore + sizes.length);
+    }
+
+    @Test
+    void aSenderThatDeclaresFourMebibytesAndStopsStoresNothing() throws Exception {
+        byte[] block = bytes(PutBlockRoute.MAX_BLOCK_BYTES);
+        try (java.net.Socket s = new java.net.Socket(url.getHost(), url.getPort())) {
+            s.setSoTimeout(10_000);
+            var out = s.getOutputStream();
+            out.write(("PUT /blocks/" + Address.of(block).hex() + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + block.length
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(block, 0, 3 * 1024 * 1024 / 2); // past the up-front MiB, then gone
+            out.flush();
+            s.shutdownOutput();
+            s.getInputStream().readAllBytes();
+        }
+        assertThat(get(url, "/blocks/" + Address.of(block).hex()).statusCode()).isEqualTo(404);
+        assertNothingStored();
+    }
+
+    @Test
     void oversizedBodiesAre413WithOrWithoutContentLength() {
         byte[] big = bytes(PutBlockRoute.MAX_BLOCK_BYTES + 1);
         String a = Address.of(big).hex();
