@@ -47,6 +47,25 @@ class SelfHealingTest {
         }
     }
 
+    /**
+     * Waits for the first repair copy. On a timeout the failure carries the distribute service's
+     * last status (repair state, why it is blocked, copy failures, every node's standing): this
+     * wait once timed out in a full `./mvnw verify` and passed in every rerun.
+     */
+    private static void awaitRepairUnderWay(TestCluster cluster, long seed) {
+        java.util.concurrent.atomic.AtomicReference<JsonNode> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            await("repair under way (seed " + seed + ")").atMost(HEAL_BOUND).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        JsonNode s = status(cluster.url(0));
+                        last.set(s);
+                        return s.get("copiesDone").longValue() > 0;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("repair under way (seed " + seed + "): no copy yet; distribute status " + last.get(), e);
+        }
+    }
+
     @Test
     void killOneNodeHoldingDataAndEveryBlockIsAgainOnItsThreeClosestAliveNodes() throws Exception {
         long seed = 3_001;
@@ -91,8 +110,7 @@ class SelfHealingTest {
             awaitSettled(cluster, seed);
             int a = busiestReplica(cluster, blocks, Set.of());
             cluster.stop(a);
-            await("repair under way (seed " + seed + ")").atMost(HEAL_BOUND).pollInterval(Duration.ofMillis(50))
-                    .until(() -> status(cluster.url(0)).get("copiesDone").longValue() > 0);
+            awaitRepairUnderWay(cluster, seed);
             int b = busiestReplica(cluster, blocks, Set.of(a));
             cluster.stop(b);
             awaitPlaced(cluster, cluster.runningNodes(), blocks, false, seed,
@@ -130,8 +148,7 @@ class SelfHealingTest {
             awaitSettled(cluster, seed);
             int victim = busiestReplica(cluster, blocks, Set.of());
             cluster.stop(victim);
-            await("repair under way (seed " + seed + ")").atMost(HEAL_BOUND).pollInterval(Duration.ofMillis(50))
-                    .until(() -> status(cluster.url(0)).get("copiesDone").longValue() > 0);
+            awaitRepairUnderWay(cluster, seed);
             cluster.restart(0);
             // The new service knows nothing; the storage nodes notice and register again.
             await("nodes re-registered (seed " + seed + ")").atMost(HEAL_BOUND).pollInterval(Duration.ofMillis(100))
