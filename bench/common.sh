@@ -1,13 +1,19 @@
 # Sourced by the bench scripts: small helpers they share. Loopback only.
 
 # A base port with $1 free consecutive ports above it on 127.0.0.1 (random, so that two runs on
-# one machine do not collide).
+# one machine do not collide; below the ephemeral range, docs/DECISIONS.md 109).
 free_base() {
   python3 - "$1" <<'PY'
 import random, socket, sys
 n = int(sys.argv[1])
+# below the kernel's ephemeral range, from which outgoing connections take their local ports
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError):
+    low = 32768
+top = low if low >= 15000 else 65000
 for _ in range(200):
-    base = random.randint(20000, 60000)
+    base = random.randint(10000, top - n - 1)
     socks = []
     try:
         for p in range(base, base + n):
