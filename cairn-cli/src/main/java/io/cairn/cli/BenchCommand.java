@@ -147,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         try (io.cairn.client.Transport transport = switch (httpStack) {
             case "jdk" -> new io.cairn.client.bench.JdkTransport(key);
-            case "blocking" -> new io.cairn.client.bench.BlockingTransport(key);
+            case "blocking" -> new io.cairn.client.bench.BlockingTransport(key, true); // each worker keeps no body
             default -> JettyTransport.builder().clusterKey(key).maxInFlightPerNode(connections).build();
         }) {
             ClusterView view = plain ? null : new ClusterView(transport, List.of(client.node), Clock.SYSTEM);

@@ -17,9 +17,18 @@ import java.util.List;
  * the next round does. Every call checks at least one block, so a tiny budget still progresses.
  */
 final class Scrubber {
+    /**
+     * Records up to this size are read into one direct buffer the scrubber keeps. The scrubber
+     * reads its budget (8 MiB/s per node by default) for as long as the node runs; as a fresh
+     * heap array per block (filled through a temporary direct buffer by the JDK, then copied)
+     * that was a fifth of a serving node's garbage, and every young pause is in some GET's
+     * latency (docs/BENCHMARKS.md, "Ninth session"). Larger records are rare and read as before.
+     */
+    static final int REUSED_RECORD_BYTES = 1 << 20;
     private final StoreState state;
     private int shard;
     private int position;
+    private ByteBuffer reused; // guarded by this (scrub is synchronized)
 
     Scrubber(StoreState state) {
         this.state = state;
@@ -60,7 +69,7 @@ final class Scrubber {
         }
         ByteBuffer record;
         try {
-            record = s.read(e.offset(), StoreState.recordBytes(e.length()));
+            record = read(s, e.offset(), StoreState.recordBytes(e.length()));
         } catch (ClosedChannelException moved) {
             return true;
         } catch (IOException io) {
@@ -77,6 +86,18 @@ final class Scrubber {
             return !quarantine(a, e, "content does not hash to its address");
         }
         return true;
+    }
+
+    private ByteBuffer read(Segment s, long offset, int length) throws IOException {
+        if (length > REUSED_RECORD_BYTES) {
+            return s.read(offset, length);
+        }
+        if (reused == null || reused.capacity() < length) {
+            reused = ByteBuffer.allocateDirect(Integer.highestOneBit(Math.max(length - 1, 1)) << 1);
+        }
+        ByteBuffer buf = reused.clear().limit(length);
+        s.readFully(buf, offset);
+        return buf.flip();
     }
 
     private boolean quarantine(Address a, Maintenance.Entry e, String why) {

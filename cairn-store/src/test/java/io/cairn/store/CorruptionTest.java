@@ -139,4 +139,35 @@ class CorruptionTest {
             assertThat(store.scrub(Long.MAX_VALUE)).isEqualTo(new BlockStore.ScrubReport(49, 49_000, 0, true));
         }
     }
+
+    @Test
+    void theScrubbersReusedBufferJudgesEachRecordAloneWhateverItsSize() throws IOException {
+        // small after large (stale bytes past the limit), one past the reused size, one forged
+        int[] sizes = {70_000, 900, 300_000, 3_000, Scrubber.REUSED_RECORD_BYTES + 10_000, 64 * 1024, 3_000};
+        int victim = 3;
+        List<Blocks> blocks = new ArrayList<>();
+        try (var store = TestStores.open(dir, clock, 0, 8 << 20)) {
+            store.addListener(listener);
+            int offset = 0;
+            int victimOffset = -1;
+            for (int i = 0; i < sizes.length; i++) {
+                Blocks b = Blocks.random(random, sizes[i]);
+                store.put(b.address, b.buffer(), Lease.NEVER);
+                blocks.add(b);
+                if (i == victim) {
+                    victimOffset = offset;
+                }
+                offset += SegmentRecord.HEADER_BYTES + sizes[i];
+            }
+            forgeContent(segment1(), victimOffset, sizes[victim]);
+            BlockStore.ScrubReport all = store.scrub(Long.MAX_VALUE);
+            assertThat(all.blocksChecked()).as("seed %d", SEED).isEqualTo(sizes.length);
+            assertThat(all.corruptFound()).as("seed %d", SEED).isEqualTo(1);
+            assertThat(listener.removed).containsExactly("QUARANTINED " + blocks.get(victim).address);
+            for (int i = 0; i < sizes.length; i++) {
+                assertThat(store.read(blocks.get(i).address).isPresent()).as("block %d, seed %d", i, SEED).isEqualTo(i != victim);
+            }
+            assertThat(store.scrub(Long.MAX_VALUE).corruptFound()).isZero();
+        }
+    }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /**
  * {@link BlockingHttp} behind the {@link Transport} seam, for the load generator only
@@ -26,11 +27,44 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class BlockingTransport implements Transport {
     private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+    /** Bodies from this size up are read into the calling thread's reused array, when asked to. */
+    static final int REUSED_BODY_BYTES = 16 * 1024;
     private final BlockingHttp http = new BlockingHttp(Duration.ofSeconds(5));
     private final String clusterKey;
+    private final IntFunction<byte[]> bodyArrays;
 
+    /** A transport whose every reply has a body of its own. */
     public BlockingTransport(String clusterKey) {
+        this(clusterKey, false);
+    }
+
+    /**
+     * With {@code reuseBodies}, a reply body of {@link #REUSED_BODY_BYTES} or more is read into
+     * an array the calling thread reuses: it is valid only until that thread's next exchange.
+     *
+     * <p>Why: the generator's workers each read and verify one 64 KiB block at a time and keep
+     * none, so a fresh array per answer was nothing but garbage, ~750 MB/s at half the GET peak,
+     * and every young collection it caused paused the workers whose latencies the run records
+     * (docs/BENCHMARKS.md, "Ninth session"). wrk, the baseline, allocates nothing per request.
+     */
+    public BlockingTransport(String clusterKey, boolean reuseBodies) {
         this.clusterKey = clusterKey;
+        if (reuseBodies) {
+            ThreadLocal<byte[]> reused = new ThreadLocal<>();
+            this.bodyArrays = n -> {
+                if (n < REUSED_BODY_BYTES) {
+                    return new byte[n];
+                }
+                byte[] b = reused.get();
+                if (b == null || b.length != n) {
+                    b = new byte[n];
+                    reused.set(b);
+                }
+                return b;
+            };
+        } else {
+            this.bodyArrays = byte[]::new;
+        }
     }
 
     @Override
@@ -46,7 +80,7 @@ public final class BlockingTransport implements Transport {
             call.body().duplicate().get(body);
         }
         try {
-            var reply = http.call(call.method(), call.uri(), headers, body, MAX_BODY_BYTES, call.timeout());
+            var reply = http.call(call.method(), call.uri(), headers, body, MAX_BODY_BYTES, call.timeout(), bodyArrays);
             return CompletableFuture.completedFuture(new HttpReply(reply.status(), Map.of(), reply.body()));
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(new CairnException(ErrorCode.UNAVAILABLE,

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
@@ -44,6 +45,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 public final class BlockingHttp implements AutoCloseable {
     public static final int MAX_HEAD_BYTES = 64 * 1024;
     public static final int MAX_REDIRECTS = 5;
+    /** Bodies of a declared length up to this are read into an array of exactly that length. */
+    static final int EXACT_BODY_BYTES = 1 << 20;
     public static final int MAX_IDLE_PER_NODE = 64;
     /** Bytes read ahead from the socket; a caller's read at least this large goes straight to its array. */
     static final int BUFFER_BYTES = 16 * 1024;
@@ -99,6 +102,16 @@ public final class BlockingHttp implements AutoCloseable {
      */
     public HummelHttp.Reply call(String method, URI uri, Map<String, String> headers, byte[] body, int maxBody, Duration timeout)
             throws IOException {
+        return call(method, uri, headers, body, maxBody, timeout, byte[]::new);
+    }
+
+    /**
+     * As {@link #call(String, URI, Map, byte[], int, Duration)}; a body of a declared length up to
+     * {@link #EXACT_BODY_BYTES} is read into {@code bodyArrays.apply(length)}, which must be an
+     * array of exactly that length (the caller may hand out one it reuses).
+     */
+    public HummelHttp.Reply call(String method, URI uri, Map<String, String> headers, byte[] body, int maxBody, Duration timeout,
+                                 IntFunction<byte[]> bodyArrays) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI at = uri;
         for (int redirects = 0; ; redirects++) {
@@ -109,6 +122,9 @@ public final class BlockingHttp implements AutoCloseable {
                 continue;
             }
             try (Body in = a.body) {
+                if (a.head.contentLength >= 0 && a.head.contentLength <= Math.min(maxBody, EXACT_BODY_BYTES)) {
+                    return new HummelHttp.Reply(a.head.status, readExactly(in, bodyArrays.apply((int) a.head.contentLength), deadline, uri));
+                }
                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(
                         (int) Math.min(Math.max(a.head.contentLength, 0), Math.min(maxBody, 1 << 20)));
                 byte[] buf = new byte[16 * 1024];
@@ -124,6 +140,26 @@ public final class BlockingHttp implements AutoCloseable {
                 return new HummelHttp.Reply(a.head.status, out.toByteArray());
             }
         }
+    }
+
+    /**
+     * A body of a known length read straight into an array of that length: one allocation and
+     * no copy between buffers (the load generator reads every 64 KiB block this way; through a
+     * growing buffer each answer cost 144 KiB of garbage and two more copies, docs/BENCHMARKS.md).
+     */
+    private static byte[] readExactly(Body in, byte[] out, long deadline, URI uri) throws IOException {
+        int length = out.length;
+        for (int at = 0; at < length; ) {
+            int n = in.read(out, at, length - at); // an early end is an EOFException
+            if (n < 0) {
+                throw new EOFException(uri + ": the answer ended " + (length - at) + " bytes early");
+            }
+            at += n;
+            if (at < length) {
+                in.idleTimeout(remaining(deadline, uri));
+            }
+        }
+        return out;
     }
 
     private static Duration remaining(long deadline, URI uri) throws IOException {

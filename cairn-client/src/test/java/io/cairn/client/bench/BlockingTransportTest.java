@@ -35,7 +35,10 @@ class BlockingTransportTest {
         server.createContext("/", ex -> {
             authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
             bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            byte[] answer = ("you asked " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
+            String path = ex.getRequestURI().getPath();
+            byte[] answer = path.startsWith("/big/")
+                    ? filled(BlockingTransport.REUSED_BODY_BYTES + 100, path.charAt(path.length() - 1))
+                    : ("you asked " + ex.getRequestMethod() + " " + path).getBytes(StandardCharsets.UTF_8);
             int status = ex.getRequestURI().getPath().startsWith("/missing") ? 404 : 200;
             ex.sendResponseHeaders(status, answer.length);
             ex.getResponseBody().write(answer);
@@ -85,6 +88,38 @@ class BlockingTransportTest {
             assertThat(body.position()).as("the caller's buffer is not consumed").isEqualTo(3);
         }
         assertThat(bodies).containsExactly("3456789");
+    }
+
+    @Test
+    void reusedBodiesBelongToTheirThreadUntilItsNextCallAndSmallOnesAreNeverReused() throws Exception {
+        try (BlockingTransport t = new BlockingTransport(null, true)) {
+            byte[] first = t.exchange(HttpCall.get(base.resolve("/big/a"))).join().body();
+            assertThat(first).isEqualTo(filled(first.length, 'a'));
+            byte[] second = t.exchange(HttpCall.get(base.resolve("/big/b"))).join().body();
+            assertThat(second).as("the same thread's array, refilled").isSameAs(first).isEqualTo(filled(first.length, 'b'));
+            var other = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                byte[] elsewhere = other.submit(() -> t.exchange(HttpCall.get(base.resolve("/big/c"))).join().body()).get();
+                assertThat(elsewhere).isNotSameAs(first).isEqualTo(filled(first.length, 'c'));
+                assertThat(first).as("untouched by another thread's call").isEqualTo(filled(first.length, 'b'));
+            } finally {
+                other.shutdownNow();
+            }
+            byte[] small = t.exchange(HttpCall.get(base.resolve("/s"))).join().body();
+            assertThat(t.exchange(HttpCall.get(base.resolve("/s"))).join().body()).isNotSameAs(small).isEqualTo(small);
+        }
+        try (BlockingTransport t = new BlockingTransport(null)) {
+            byte[] first = t.exchange(HttpCall.get(base.resolve("/big/a"))).join().body();
+            byte[] second = t.exchange(HttpCall.get(base.resolve("/big/b"))).join().body();
+            assertThat(second).isNotSameAs(first);
+            assertThat(first).isEqualTo(filled(first.length, 'a'));
+        }
+    }
+
+    private static byte[] filled(int n, char c) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) c);
+        return b;
     }
 
     @Test

@@ -92,6 +92,17 @@ class BlockingHttpTest {
     }
 
     @Test
+    void aCallsAnswerCutShortIsAnErrorAndAWholeOneIsExact() throws IOException {
+        server = new Server((n, head) -> head.startsWith("GET /short")
+                ? "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this"
+                : ok("0123456789"), true);
+        assertThatThrownBy(() -> get.call("GET", server.uri("/short"), java.util.Map.of(), null, 4096, IDLE))
+                .isInstanceOf(IOException.class).hasMessageContaining("before the end");
+        HummelHttp.Reply whole = get.call("GET", server.uri("/whole"), java.util.Map.of(), null, 4096, IDLE);
+        assertThat(whole.body()).hasSize(10).isEqualTo("0123456789".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void followsRedirectsKeepingTheRangeAndGivesUpOnALoop() throws IOException {
         server = new Server((n, head) -> head.startsWith("GET /archive")
                 ? "HTTP/1.1 307 Temporary Redirect\r\nLocation: /files/abc\r\nContent-Length: 0\r\n\r\n"
