@@ -200,7 +200,8 @@ public final class CairnNode implements AutoCloseable {
 
             ClusterAuth auth = new ClusterAuth(config.clusterKey());
             BlockFetcher fetcher = new BlockFetcher(store, membership, transport, config.replication(), FETCH_TIMEOUT, fetchers);
-            StoreMaintenance maintenance = new StoreMaintenance(store, clock, config.distribute().scrubBytesPerSecond());
+            StoreMaintenance maintenance = new StoreMaintenance(store, clock, config.distribute().scrubBytesPerSecond(),
+                    () -> metrics.bytesInTotal() + metrics.bytesOutTotal());
             closers.push(maintenance.start());
             io.cairn.node.metrics.OperatorMeters.bindMaintenance(maintenance, metrics.registry());
             io.cairn.node.metrics.OperatorMeters.bindGossip(membership, metrics.registry());

@@ -22,6 +22,9 @@ public final class OperatorMeters {
                 .description("whole passes of the scrubber over the store").register(registry);
         FunctionCounter.builder("cairn.scrub.corrupt.blocks", m, StoreMaintenance::corruptFound)
                 .description("corrupt blocks found and quarantined").register(registry);
+        FunctionCounter.builder("cairn.scrub.eased.ticks", m, StoreMaintenance::scrubTicksEased)
+                .description("scrub ticks run at an eighth of the budget because the node was busy with requests")
+                .register(registry);
         FunctionCounter.builder("cairn.leases.expired.blocks", m, StoreMaintenance::blocksExpired)
                 .description("blocks reclaimed because their lease expired").register(registry);
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Runs the store's background work on one platform thread (issue #3, SPEC §2 and §5):
  * <ul>
  *   <li><b>scrub</b>: every {@link #SCRUB_TICK}, re-hashes {@code scrubBytesPerSecond × tick}
- *       bytes of stored blocks; a corrupt copy is quarantined by the store, whose listeners tell
+ *       bytes of stored blocks, an eighth of that while the node is busy with requests
+ *       ({@link ScrubPacing}); a corrupt copy is quarantined by the store, whose listeners tell
  *       the distribute reporter, which reports the removal so that the copy is repaired.</li>
  *   <li><b>sync</b>: every {@link #SYNC_EVERY}, makes the lease renewals journaled since the last
  *       fsync durable ({@link BlockStore#sync()}), so a renew-on-read survives a crash within a
@@ -39,17 +41,33 @@ public final class StoreMaintenance implements AutoCloseable {
     private final BlockStore store;
     private final Clock clock;
     private final long scrubBytesPerTick;
+    private final ScrubPacing pacing;
+    private final LongSupplier foregroundBytes;
+    private long foregroundSeen; // only the maintenance thread touches it
     private final ScheduledExecutorService timer;
     private final AtomicLong corruptFound = new AtomicLong();
     private final AtomicLong bytesScrubbed = new AtomicLong();
     private final AtomicLong blocksScrubbed = new AtomicLong();
     private final AtomicLong scrubRounds = new AtomicLong();
     private final AtomicLong blocksExpired = new AtomicLong();
+    private final AtomicLong scrubTicksEased = new AtomicLong();
 
+    /** A node whose scrubber never yields to requests (no traffic is counted). */
     public StoreMaintenance(BlockStore store, Clock clock, long scrubBytesPerSecond) {
+        this(store, clock, scrubBytesPerSecond, () -> 0);
+    }
+
+    /**
+     * @param foregroundBytes the bytes of requests and answers the node has carried so far (a
+     *                        running total); the scrubber eases off while it grows fast
+     */
+    public StoreMaintenance(BlockStore store, Clock clock, long scrubBytesPerSecond, LongSupplier foregroundBytes) {
         this.store = store;
         this.clock = clock;
         this.scrubBytesPerTick = scrubBytesPerSecond * SCRUB_TICK.toMillis() / 1000;
+        this.pacing = ScrubPacing.of(scrubBytesPerTick);
+        this.foregroundBytes = foregroundBytes;
+        this.foregroundSeen = foregroundBytes.getAsLong();
         // Whoever reclaims expired blocks (the lease keeper), the store tells its listeners: count there.
         store.addListener(new BlockStore.BlockListener() {
             @Override
@@ -82,7 +100,13 @@ public final class StoreMaintenance implements AutoCloseable {
 
     void scrubStep() {
         try {
-            BlockStore.ScrubReport report = store.scrub(scrubBytesPerTick);
+            long now = foregroundBytes.getAsLong();
+            long carried = now - foregroundSeen;
+            foregroundSeen = now;
+            if (pacing.busy(carried)) {
+                scrubTicksEased.incrementAndGet();
+            }
+            BlockStore.ScrubReport report = store.scrub(pacing.budget(carried));
             bytesScrubbed.addAndGet(report.bytesChecked());
             blocksScrubbed.addAndGet(report.blocksChecked());
             if (report.wrappedAround()) {
@@ -130,6 +154,11 @@ public final class StoreMaintenance implements AutoCloseable {
     /** Times the scrubber finished a whole pass over the store. */
     public long scrubRounds() {
         return scrubRounds.get();
+    }
+
+    /** Scrub ticks that ran at the reduced budget because the node was busy with requests. */
+    public long scrubTicksEased() {
+        return scrubTicksEased.get();
     }
 
     public long blocksExpired() {
