@@ -14,7 +14,7 @@
 #
 # Usage: bench/compare.sh            env: ROUNDS=2 SECONDS_EACH=15 PUT_COUNT=100000 BLOCKS=2000
 #                                         BIG_FILE_MIB=1024 NODE_OPTS="-Xms256m -Xmx256m" SKIP_BIG=0
-#                                         P99_WARMUP=30s WARMUP=20s PUT_WARMUP=15s
+#                                         P99_WARMUP=30s P99_RUNS=3 WARMUP=20s PUT_WARMUP=15s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-2}"
@@ -157,12 +157,23 @@ HALF="$(awk -v p="$PEAK" 'BEGIN {printf "%.0f", p / 2}')"
 # runs at the same rate on one cluster: p50 0.24 ms and p99/p50 9.2-14.2 with Jetty, p50 0.17 ms
 # and 7.5-8.5 blocking; the closed-loop peak is the same either way; docs/BENCHMARKS.md).
 P99_WARMUP="${P99_WARMUP:-30s}"
-echo; echo "== GET open loop at 50% of the peak ($HALF ops/s of $PEAK), 128 clients, $P99_WARMUP warm-up, ${SECONDS_EACH}s"
-RATE_JSON="$(CLI_OPTS="-Xms3g -Xmx3g -Xmn2g" bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" --blocks "$BLOCKS" --seed "$SEED" --no-prepare \
-    -c 128 -n "$GET_COUNT" -d "${SECONDS_EACH}s" --rate "$HALF" --warmup "$P99_WARMUP" --http blocking)"
-P50="$(echo "$RATE_JSON" | json 'd["latencyMs"]["p50"]')"; P99="$(echo "$RATE_JSON" | json 'd["latencyMs"]["p99"]')"
-echo "achieved $(echo "$RATE_JSON" | json 'd["opsPerSecond"]') ops/s, p50 $P50 ms, p90 $(echo "$RATE_JSON" | json 'd["latencyMs"]["p90"]') ms, p99 $P99 ms, max $(echo "$RATE_JSON" | json 'd["latencyMs"]["max"]') ms | p99/p50 $(ratio "$P99" "$P50") (bar < 10)"
-echo "         the generator's own start lag (in every latency above): p50 $(echo "$RATE_JSON" | json 'd["startLagMs"]["p50"]') ms, p99 $(echo "$RATE_JSON" | json 'd["startLagMs"]["p99"]') ms"
+# Several runs, each a fresh generator JVM, and the bar judged on their median: one run's p99 is
+# decided by the few stalls that fall in its 10 s, and on this VM those come and go (two runs
+# 20 minutes apart on the same commit: p99/p50 11.3 and 74.4, the second with the generator
+# itself 6 ms late at p99; an idle machine's timer jitter alone reaches 1.4 ms at p99.9,
+# docs/BENCHMARKS.md, "Ninth session"). Every run is printed.
+P99_RUNS="${P99_RUNS:-3}"
+echo; echo "== GET open loop at 50% of the peak ($HALF ops/s of $PEAK), 128 clients, $P99_WARMUP warm-up, ${SECONDS_EACH}s, $P99_RUNS runs"
+: >"$WORK/p99-ratios"
+for run in $(seq 1 "$P99_RUNS"); do
+  RATE_JSON="$(CLI_OPTS="-Xms3g -Xmx3g -Xmn2g" bench get --node "$C3_NODE" --cluster-key-file "$C3_KEY" --blocks "$BLOCKS" --seed "$SEED" --no-prepare \
+      -c 128 -n "$GET_COUNT" -d "${SECONDS_EACH}s" --rate "$HALF" --warmup "$P99_WARMUP" --http blocking)"
+  P50="$(echo "$RATE_JSON" | json 'd["latencyMs"]["p50"]')"; P99="$(echo "$RATE_JSON" | json 'd["latencyMs"]["p99"]')"
+  ratio "$P99" "$P50" >>"$WORK/p99-ratios"; echo >>"$WORK/p99-ratios"
+  echo "run $run: achieved $(echo "$RATE_JSON" | json 'd["opsPerSecond"]') ops/s, p50 $P50 ms, p90 $(echo "$RATE_JSON" | json 'd["latencyMs"]["p90"]') ms, p99 $P99 ms, max $(echo "$RATE_JSON" | json 'd["latencyMs"]["max"]') ms | p99/p50 $(ratio "$P99" "$P50")"
+  echo "         the generator's own start lag (in every latency above): p50 $(echo "$RATE_JSON" | json 'd["startLagMs"]["p50"]') ms, p99 $(echo "$RATE_JSON" | json 'd["startLagMs"]["p99"]') ms"
+done
+echo "median p99/p50 of $P99_RUNS runs: $(sort -g "$WORK/p99-ratios" | awk 'NF {v[n++] = $1} END {printf "%.2f", n % 2 ? v[int(n/2)] : (v[n/2-1] + v[n/2]) / 2}') (bar < 10)"
 stop_cluster 3
 
 # ---- 4. 1 GiB file through 5 nodes --------------------------------------------------------------
