@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.IntFunction;
 
 /**
  * HTTP/1.1 on plain blocking sockets: everything {@link HummelHttp} sends (streamed archive and
